@@ -1,0 +1,33 @@
+package apex.contracts;
+
+/** Every event-bus address in the mesh. A stage's address is the contract it serves. */
+public final class Addresses {
+  private Addresses() {}
+
+  public static final String AUTH_SIGNUP = "apex.auth.signup";
+  public static final String AUTH_LOGIN = "apex.auth.login";
+  public static final String AUTH_VERIFY = "apex.auth.verify";
+  public static final String AUTH_ME = "apex.auth.me";
+  public static final String AUTH_USER_LOOKUP = "apex.auth.user.lookup";
+  public static final String AUTH_TICKET_ISSUE = "apex.auth.ticket.issue";
+  public static final String AUTH_TICKET_REDEEM = "apex.auth.ticket.redeem";
+
+  public static final String SUPERVISOR_START = "apex.supervisor.start";
+  public static final String SUPERVISOR_THREADS = "apex.supervisor.threads";
+  public static final String SUPERVISOR_THREAD = "apex.supervisor.thread";
+  public static final String SUPERVISOR_RUN = "apex.supervisor.run";
+
+  public static final String STAGE_TRIAGE = "apex.stage.triage";
+  public static final String STAGE_DATA = "apex.stage.data";
+  public static final String STAGE_OPTIMIZER = "apex.stage.optimizer";
+  public static final String STAGE_REPORT = "apex.stage.report";
+
+  /** Data verticle: how many usage rows a user has in a window (triage's sufficiency check). */
+  public static final String DATA_COVERAGE = "apex.data.coverage";
+
+  /** Published run events; every ws-bridge node holds one consumer and fans out to its sockets. */
+  public static final String RUN_EVENTS = "apex.run.events";
+
+  /** Circuit-breaker state changes, published cluster-wide. */
+  public static final String BREAKER_NOTIFICATIONS = "apex.breaker.notifications";
+}

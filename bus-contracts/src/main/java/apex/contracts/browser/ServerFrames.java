@@ -1,0 +1,38 @@
+package apex.contracts.browser;
+
+/** Server → client frames besides run events and {@code run_accepted}. */
+public final class ServerFrames {
+  private ServerFrames() {}
+
+  public static final int PROTOCOL_VERSION = 1;
+
+  public record ConnectionReady(String connectionId, String userId, int protocolVersion) implements Frame {
+    @Override
+    public String frameType() {
+      return "connection_ready";
+    }
+  }
+
+  /** {@code ref} names what the error answers: a client_msg_id, a run_id, or the offending frame type. */
+  public record ErrorFrame(String code, String message, String ref) implements Frame {
+    @Override
+    public String frameType() {
+      return "error";
+    }
+  }
+
+  public record Pong() implements Frame {
+    @Override
+    public String frameType() {
+      return "pong";
+    }
+  }
+
+  public record ThreadHistory(String threadId, String title, java.util.List<apex.contracts.run.ThreadMessage> messages)
+      implements Frame {
+    @Override
+    public String frameType() {
+      return "thread_history";
+    }
+  }
+}
