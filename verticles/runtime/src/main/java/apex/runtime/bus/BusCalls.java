@@ -1,0 +1,97 @@
+package apex.runtime.bus;
+
+import apex.contracts.Addresses;
+import apex.contracts.ErrorCode;
+import apex.runtime.config.ApexConfig;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.RetryPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Every call from one verticle to another: an event-bus request behind the circuit breaker of that
+ * dependency, with its timeout and retries from {@code breakers.<dependency>} (else
+ * {@code breakers.default}). A business answer ({@code RECIPIENT_FAILURE} with an Apex error code)
+ * is passed through as a success inside the breaker, so it neither counts as a failure nor is
+ * retried; timeouts, missing handlers and crashes count, are retried with backoff and jitter, and
+ * open the circuit.
+ */
+public final class BusCalls {
+  private static final Logger LOG = LoggerFactory.getLogger(BusCalls.class);
+
+  private final Vertx vertx;
+  private final ApexConfig config;
+  private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+  public BusCalls(Vertx vertx, ApexConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** A request whose failure is final for the caller (no fallback). */
+  public Future<JsonObject> request(String dependency, String address, JsonObject body, DeliveryOptions options) {
+    DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
+    return breaker(dependency)
+        .<Object>execute(() -> vertx.eventBus().<JsonObject>request(address, body, delivery)
+            .<Object>map(reply -> reply.body())
+            .recover(failure -> ErrorCode.isBusinessFailure(failure)
+                ? Future.succeededFuture(failure) : Future.failedFuture(failure)))
+        .compose(outcome -> outcome instanceof Throwable business
+            ? Future.failedFuture(business) : Future.succeededFuture((JsonObject) outcome));
+  }
+
+  /**
+   * A request with a named fallback: when the dependency is down, slow or its circuit is open, the
+   * fallback answers and the result says so. A business failure is not hidden behind the fallback.
+   */
+  public <T> Future<Guarded<T>> request(String dependency, String address, JsonObject body, DeliveryOptions options,
+                                        Function<JsonObject, T> reader, String fallbackName,
+                                        Function<Throwable, Future<T>> fallback) {
+    return request(dependency, address, body, options)
+        .map(reply -> Guarded.ok(reader.apply(reply)))
+        .recover(failure -> {
+          if (ErrorCode.isBusinessFailure(failure)) {
+            return Future.failedFuture(failure);
+          }
+          String reason = dependency + " unavailable (" + describe(failure) + ")";
+          LOG.warn("fallback {} for {}: {}", fallbackName, dependency, reason);
+          return fallback.apply(failure).map(value -> new Guarded<>(value, fallbackName, reason));
+        });
+  }
+
+  public CircuitBreaker breaker(String dependency) {
+    return breakers.computeIfAbsent(dependency, name -> {
+      JsonObject s = settings(name);
+      CircuitBreakerOptions options = new CircuitBreakerOptions()
+          .setMaxFailures(s.getInteger("max_failures"))
+          .setTimeout(s.getLong("timeout_ms"))
+          .setResetTimeout(s.getLong("reset_timeout_ms"))
+          .setMaxRetries(s.getInteger("max_retries"))
+          .setNotificationAddress(Addresses.BREAKER_NOTIFICATIONS)
+          .setNotificationLocalOnly(false);
+      return CircuitBreaker.create(name, vertx, options)
+          .retryPolicy(RetryPolicy.exponentialDelayWithJitter(s.getLong("retry_initial_delay_ms"),
+              s.getLong("retry_max_delay_ms")))
+          .openHandler(v -> LOG.warn("breaker {} opened", name))
+          .closeHandler(v -> LOG.info("breaker {} closed", name));
+    });
+  }
+
+  private JsonObject settings(String dependency) {
+    JsonObject all = config.section("breakers");
+    return all.getJsonObject("default").copy().mergeIn(all.getJsonObject(dependency, new JsonObject()));
+  }
+
+  private static String describe(Throwable failure) {
+    return ErrorCode.of(failure).wire() + ": " + failure.getMessage();
+  }
+}

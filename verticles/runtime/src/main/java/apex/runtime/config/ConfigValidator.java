@@ -1,0 +1,102 @@
+package apex.runtime.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The rules a merged configuration must meet; each broken rule is one problem a person can act on. */
+final class ConfigValidator {
+  private ConfigValidator() {}
+
+  static List<String> validate(ApexConfig c) {
+    List<String> problems = new ArrayList<>();
+    port(c, "http.port", 0, problems);
+    port(c, "cluster.port", 1, problems);
+    port(c, "cluster.eventbus_port", 0, problems);
+    port(c, "dev_services.pg_port", 1, problems);
+    port(c, "dev_services.redis_port", 1, problems);
+    positive(c, "pg.pool_size", problems);
+    positive(c, "auth.access_ttl_seconds", problems);
+    positive(c, "runs.timeout_ms", problems);
+    positive(c, "ws.ping_interval_seconds", problems);
+    positive(c, "cluster.heartbeat_timeout_seconds", problems);
+    range(c, "auth.ticket_ttl_seconds", 5, 300, problems);
+    range(c, "ws.max_frame_bytes", 256, 1 << 20, problems);
+    // breakers.default is complete; a named breaker overrides only the settings it lists.
+    c.section("breakers").forEach(breaker -> ((io.vertx.core.json.JsonObject) breaker.getValue()).fieldNames()
+        .forEach(setting -> {
+          String path = "breakers." + breaker.getKey() + "." + setting;
+          if (setting.equals("max_retries")) {
+            range(c, path, 0, 10, problems);
+          } else {
+            positive(c, path, problems);
+          }
+        }));
+    if (c.strings("cluster.members").isEmpty() && c.flag("cluster.enabled")) {
+      problems.add("cluster.members: list at least one member host when clustering is enabled");
+    }
+
+    String secret = c.string("auth.jwt_secret");
+    if (secret.isBlank()) {
+      problems.add("auth.jwt_secret: missing; set APEX_AUTH_JWT_SECRET (at least 32 bytes)");
+    } else if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      problems.add("auth.jwt_secret: too short, at least 32 bytes are needed");
+    }
+    url(c, "pg.url", "postgresql://", problems);
+    url(c, "redis.url", "redis://", problems);
+    if (!c.flag("dev_services.enabled")) {
+      if (c.string("pg.url").isBlank()) {
+        problems.add("pg.url: missing; set APEX_PG_URL, or enable dev_services (dev profile)");
+      }
+      if (c.string("redis.url").isBlank()) {
+        problems.add("redis.url: missing; set APEX_REDIS_URL, or enable dev_services (dev profile)");
+      }
+    }
+    if (c.flag("demo.seed") && (c.string("auth.demo_user.email").isBlank() || c.string("auth.demo_user.password").isBlank())) {
+      problems.add("demo.seed: needs auth.demo_user.email and auth.demo_user.password");
+    }
+    if ("prod".equals(c.profile())) {
+      if (secret.contains(ApexConfig.DEV_JWT_SECRET_MARKER) || secret.startsWith("test-only")) {
+        problems.add("auth.jwt_secret: the prod profile refuses the dev/test default; set APEX_AUTH_JWT_SECRET");
+      }
+      if (c.flag("dev_services.enabled")) {
+        problems.add("dev_services.enabled: the prod profile does not start embedded databases");
+      }
+      if (c.flag("demo.seed")) {
+        problems.add("demo.seed: the prod profile does not seed demo data");
+      }
+    }
+    return problems;
+  }
+
+  private static boolean isNumber(ApexConfig c, String path, List<String> problems) {
+    if (!(c.value(path) instanceof Number)) {
+      problems.add(path + ": must be a number");
+      return false;
+    }
+    return true;
+  }
+
+  private static void port(ApexConfig c, String path, int min, List<String> problems) {
+    range(c, path, min, 65535, problems);
+  }
+
+  private static void positive(ApexConfig c, String path, List<String> problems) {
+    if (isNumber(c, path, problems) && c.number(path) <= 0) {
+      problems.add(path + ": must be greater than 0, got " + c.number(path));
+    }
+  }
+
+  private static void range(ApexConfig c, String path, long min, long max, List<String> problems) {
+    if (isNumber(c, path, problems) && (c.number(path) < min || c.number(path) > max)) {
+      problems.add(path + ": must be between " + min + " and " + max + ", got " + c.number(path));
+    }
+  }
+
+  private static void url(ApexConfig c, String path, String scheme, List<String> problems) {
+    String value = c.string(path);
+    if (!value.isBlank() && !value.startsWith(scheme) && !(scheme.equals("postgresql://") && value.startsWith("postgres://"))) {
+      problems.add(path + ": must start with " + scheme + ", got '" + value.replaceAll("//[^@]*@", "//***@") + "'");
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package apex.runtime.devservices;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Embedded PostgreSQL and Redis for development and tests. On fixed ports (dev) a service already
+ * listening is reused, so several local nodes of one dev cluster share one database; the node that
+ * started a service stops it on {@link #close()}.
+ */
+public final class DevServices implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DevServices.class);
+
+  private EmbeddedPostgres postgres;
+  private RedisServer redis;
+  private String pgUrl;
+  private String redisUrl;
+
+  /** Dev: fixed ports, data kept under {@code dir}. */
+  public static DevServices start(Path dir, int pgPort, int redisPort) throws IOException {
+    DevServices services = new DevServices();
+    services.startPostgres(dir.resolve("pg"), pgPort);
+    services.startRedis(dir.resolve("redis"), redisPort);
+    return services;
+  }
+
+  /** Tests: free ports, throw-away data. */
+  public static DevServices startEphemeral() throws IOException {
+    return start(Files.createTempDirectory("apex-dev"), freePort(), freePort());
+  }
+
+  public String pgUrl() {
+    return pgUrl;
+  }
+
+  public String redisUrl() {
+    return redisUrl;
+  }
+
+  private void startPostgres(Path dataDir, int port) throws IOException {
+    pgUrl = "postgresql://postgres:postgres@127.0.0.1:" + port + "/postgres";
+    if (listening(port)) {
+      LOG.info("PostgreSQL already listening on {}; reusing it", port);
+      return;
+    }
+    Files.createDirectories(dataDir);
+    postgres = EmbeddedPostgres.builder()
+        .setPort(port)
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "200")
+        .start();
+    LOG.info("embedded PostgreSQL on 127.0.0.1:{} (data in {})", port, dataDir);
+  }
+
+  private void startRedis(Path dir, int port) throws IOException {
+    redisUrl = "redis://127.0.0.1:" + port;
+    if (listening(port)) {
+      LOG.info("Redis already listening on {}; reusing it", port);
+      return;
+    }
+    Files.createDirectories(dir);
+    redis = RedisServer.newRedisServer()
+        .port(port)
+        .bind("127.0.0.1")
+        .setting("dir " + dir.toAbsolutePath())
+        .setting("save \"\"")
+        .setting("appendonly no")
+        .onShutdownForceStop(true)
+        .build();
+    redis.start();
+    LOG.info("embedded Redis on 127.0.0.1:{}", port);
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (redis != null) {
+        redis.stop();
+      }
+    } catch (IOException e) {
+      LOG.warn("stopping embedded Redis: {}", e.getMessage());
+    }
+    try {
+      if (postgres != null) {
+        postgres.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("stopping embedded PostgreSQL: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package apex.runtime.stage;
+
+import apex.contracts.run.Agent;
+import apex.contracts.run.EventType;
+import apex.contracts.run.RunRef;
+import apex.runtime.events.RunEventEmitter;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What a stage shows while it works on one run: its thinking, and each tool call as a
+ * {@code tool_executing} / {@code tool_completed} pair with the call's duration and a summary of
+ * its result. Each method completes after its events are placed, so events keep their order.
+ */
+public final class StageWork {
+  private final RunEventEmitter emitter;
+  private final RunRef run;
+  private final Agent agent;
+
+  public StageWork(RunEventEmitter emitter, RunRef run, Agent agent) {
+    this.emitter = emitter;
+    this.run = run;
+    this.agent = agent;
+  }
+
+  public Future<Void> think(String reasoning, double progress) {
+    return emitter.emit(run, agent, EventType.AGENT_THINKING,
+        new JsonObject().put("reasoning", reasoning).put("progress", progress)).mapEmpty();
+  }
+
+  public <T> Future<T> tool(String tool, JsonObject parameters, Supplier<Future<T>> work,
+                            Function<T, JsonObject> summary) {
+    String callId = tool + "-" + UUID.randomUUID().toString().substring(0, 8);
+    long started = System.nanoTime();
+    return emitter.emit(run, agent, EventType.TOOL_EXECUTING,
+            new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters))
+        .compose(v -> work.get())
+        .compose(result -> emitter.emit(run, agent, EventType.TOOL_COMPLETED, new JsonObject()
+                .put("tool", tool)
+                .put("tool_call_id", callId)
+                .put("duration_ms", (System.nanoTime() - started) / 1_000_000)
+                .put("result", summary.apply(result)))
+            .map(result));
+  }
+}

@@ -1,0 +1,43 @@
+package apex.runtime.storage;
+
+import apex.runtime.config.ApexConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+/**
+ * PostgreSQL for a verticle that owns tables: a reactive pool, and the owner's Flyway migrations
+ * (one schema per owner, scripts under {@code classpath:db/migration/<owner>}) run at its start.
+ */
+public final class Postgres {
+  private Postgres() {}
+
+  public static Pool pool(Vertx vertx, ApexConfig config) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.string("pg.url"));
+    return PgBuilder.pool()
+        .connectingTo(connect)
+        .with(new PoolOptions().setMaxSize(config.integer("pg.pool_size")))
+        .using(vertx)
+        .build();
+  }
+
+  /** Runs the owner's migrations off the event loop; concurrent instances serialize on Flyway's lock. */
+  public static Future<Void> migrate(Vertx vertx, ApexConfig config, String owner) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.string("pg.url"));
+    String jdbcUrl = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+    return vertx.executeBlocking(() -> {
+      Flyway.configure()
+          .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
+          .schemas(owner)
+          .createSchemas(true)
+          .locations("classpath:db/migration/" + owner)
+          .load()
+          .migrate();
+      return null;
+    });
+  }
+}
