@@ -16,6 +16,8 @@ public final class Addresses {
   public static final String SUPERVISOR_THREADS = "apex.supervisor.threads";
   public static final String SUPERVISOR_THREAD = "apex.supervisor.thread";
   public static final String SUPERVISOR_RUN = "apex.supervisor.run";
+  /** Published: every supervisor checks whether it drives the run named. */
+  public static final String SUPERVISOR_STOP = "apex.supervisor.stop";
 
   public static final String STAGE_TRIAGE = "apex.stage.triage";
   public static final String STAGE_DATA = "apex.stage.data";

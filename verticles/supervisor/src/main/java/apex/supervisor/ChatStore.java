@@ -1,0 +1,164 @@
+package apex.supervisor;
+
+import apex.contracts.ErrorCode;
+import apex.contracts.run.RunAccepted;
+import apex.contracts.run.RunView;
+import apex.contracts.run.StartRun;
+import apex.contracts.run.ThreadMessage;
+import apex.contracts.run.ThreadSummary;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The {@code chat} schema: threads, their messages, and runs with each stage's result as it lands. */
+final class ChatStore {
+  private static final int TITLE_LENGTH = 80;
+
+  private final Pool pool;
+
+  ChatStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** An earlier run started by the same client message, if any (idempotent start). */
+  Future<Optional<RunAccepted>> existingRun(StartRun start) {
+    return pool.preparedQuery("SELECT id, thread_id FROM chat.runs WHERE user_id = $1 AND client_msg_id = $2")
+        .execute(Tuple.of(start.userId(), start.clientMsgId()))
+        .map(rows -> first(rows).map(r -> new RunAccepted(start.clientMsgId(), r.getUUID("id").toString(),
+            r.getUUID("thread_id").toString())));
+  }
+
+  /** Creates the thread when needed, the user's message and the run, in one transaction. */
+  Future<RunAccepted> createRun(StartRun start) {
+    UUID runId = UUID.randomUUID();
+    return pool.withTransaction(conn -> threadFor(conn, start)
+        .compose(threadId -> conn.preparedQuery(
+                "INSERT INTO chat.runs (id, thread_id, user_id, client_msg_id, status) VALUES ($1, $2, $3, $4, 'running')")
+            .execute(Tuple.of(runId, threadId, start.userId(), start.clientMsgId()))
+            .compose(r -> conn.preparedQuery(
+                    "INSERT INTO chat.messages (thread_id, user_id, role, text, run_id) VALUES ($1, $2, 'user', $3, $4)")
+                .execute(Tuple.of(threadId, start.userId(), start.text(), runId)))
+            .map(r -> new RunAccepted(start.clientMsgId(), runId.toString(), threadId.toString()))));
+  }
+
+  private Future<UUID> threadFor(SqlConnection conn, StartRun start) {
+    if (start.threadId() == null) {
+      UUID id = UUID.randomUUID();
+      String title = start.text().strip().replaceAll("\\s+", " ");
+      title = title.length() > TITLE_LENGTH ? title.substring(0, TITLE_LENGTH - 1) + "…" : title;
+      return conn.preparedQuery("INSERT INTO chat.threads (id, user_id, title) VALUES ($1, $2, $3)")
+          .execute(Tuple.of(id, start.userId(), title)).map(id);
+    }
+    return conn.preparedQuery("UPDATE chat.threads SET updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING id")
+        .execute(Tuple.of(parseId(start.threadId(), "thread"), start.userId()))
+        .compose(rows -> first(rows).map(r -> Future.succeededFuture(r.getUUID("id")))
+            .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("thread not found: " + start.threadId()))));
+  }
+
+  Future<Integer> messageCount(String threadId) {
+    return pool.preparedQuery("SELECT count(*) AS n FROM chat.messages WHERE thread_id = $1")
+        .execute(Tuple.of(UUID.fromString(threadId))).map(rows -> rows.iterator().next().getInteger("n"));
+  }
+
+  Future<Void> saveStage(String runId, String agent, JsonObject stage) {
+    return pool.preparedQuery("UPDATE chat.runs SET stages = stages || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(runId), agent, stage)).mapEmpty();
+  }
+
+  Future<Void> complete(String runId, String threadId, String userId, String answer, boolean degraded) {
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "INSERT INTO chat.messages (thread_id, user_id, role, text, run_id) VALUES ($1, $2, 'assistant', $3, $4)")
+            .execute(Tuple.of(UUID.fromString(threadId), userId, answer, UUID.fromString(runId)))
+            .compose(r -> conn.preparedQuery("UPDATE chat.runs SET status = 'completed', degraded = $2, finished_at = now(), "
+                    + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(runId), degraded))))
+        .mapEmpty();
+  }
+
+  Future<Void> fail(String runId, String status, String code, String message) {
+    return pool.preparedQuery("UPDATE chat.runs SET status = $2, error_code = $3, error_message = $4, finished_at = now(), "
+            + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint WHERE id = $1 AND status = 'running'")
+        .execute(Tuple.of(UUID.fromString(runId), status, code, message)).mapEmpty();
+  }
+
+  Future<List<ThreadSummary>> threads(String userId) {
+    return pool.preparedQuery("SELECT id, title, created_at, updated_at FROM chat.threads WHERE user_id = $1 "
+            + "ORDER BY updated_at DESC LIMIT 200")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          List<ThreadSummary> list = new ArrayList<>();
+          rows.forEach(r -> list.add(new ThreadSummary(r.getUUID("id").toString(), r.getString("title"),
+              ts(r, "created_at"), ts(r, "updated_at"))));
+          return list;
+        });
+  }
+
+  /** A thread with its messages, or not_found when it does not exist or is someone else's. */
+  Future<JsonObject> thread(String userId, String threadId) {
+    UUID id = parseIdOrNull(threadId);
+    if (id == null) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.failure("thread not found: " + threadId));
+    }
+    return pool.preparedQuery("SELECT title FROM chat.threads WHERE id = $1 AND user_id = $2")
+        .execute(Tuple.of(id, userId))
+        .compose(rows -> first(rows)
+            .map(t -> pool.preparedQuery("SELECT role, text, run_id, created_at FROM chat.messages WHERE thread_id = $1 ORDER BY id")
+                .execute(Tuple.of(id))
+                .map(messages -> {
+                  List<JsonObject> list = new ArrayList<>();
+                  messages.forEach(m -> list.add(new ThreadMessage(m.getString("role"), m.getString("text"),
+                      m.getUUID("run_id") == null ? null : m.getUUID("run_id").toString(), ts(m, "created_at")).toJson()));
+                  return new JsonObject().put("thread_id", threadId).put("title", t.getString("title")).put("messages", list);
+                }))
+            .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("thread not found: " + threadId))));
+  }
+
+  Future<RunView> run(String userId, String runId) {
+    UUID id = parseIdOrNull(runId);
+    if (id == null) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId));
+    }
+    return pool.preparedQuery("SELECT * FROM chat.runs WHERE id = $1 AND user_id = $2")
+        .execute(Tuple.of(id, userId))
+        .compose(rows -> first(rows)
+            .map(r -> Future.succeededFuture(new RunView(runId, r.getUUID("thread_id").toString(), r.getString("status"),
+                r.getBoolean("degraded"), ts(r, "created_at"), ts(r, "finished_at"), r.getLong("duration_ms"),
+                (JsonObject) r.getValue("stages"), r.getString("error_code"), r.getString("error_message"))))
+            .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId))));
+  }
+
+  private static Optional<Row> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+  }
+
+  private static String ts(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant().toString();
+  }
+
+  private static UUID parseId(String id, String what) {
+    UUID parsed = parseIdOrNull(id);
+    if (parsed == null) {
+      throw ErrorCode.NOT_FOUND.failure(what + " not found: " + id);
+    }
+    return parsed;
+  }
+
+  private static UUID parseIdOrNull(String id) {
+    try {
+      return id == null ? null : UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
