@@ -8,6 +8,8 @@ import apex.contracts.stage.DataResult.FeatureSpend;
 import apex.contracts.stage.DataResult.ModelSpend;
 import apex.contracts.stage.DataResult.Totals;
 import apex.contracts.stage.Window;
+import apex.data.demo.DemoUsageGenerator;
+import apex.data.demo.ListPrices;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -163,6 +168,29 @@ class UsageAggregatesTest {
       assertInstanceOf(IllegalArgumentException.class, err);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void aggregatesOfTheStoredDemoMatchTheGeneratedRows(VertxTestContext ctx) {
+    List<UsageRecord> demo = new DemoUsageGenerator().generate(42, 42, 150, LocalDate.parse("2025-06-30"),
+        ListPrices.COST);
+    Window window = new Window("2025-05-20", "2025-06-30", 42);
+    // The table keeps 6 decimals per row; sum what it stores.
+    double cost = demo.stream().mapToDouble(r -> BigDecimal.valueOf(r.costUsd()).setScale(6, RoundingMode.HALF_UP)
+        .doubleValue()).sum();
+    new UsageWriter(db.pool()).write("u-demo", "demo", demo)
+        .compose(upload -> aggregates.dataResult("u-demo", window))
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertEquals(demo.size(), result.totals().requests());
+          assertEquals(demo.stream().mapToLong(UsageRecord::outputTokens).sum(), result.totals().outputTokens());
+          assertEquals(cost, result.totals().costUsd(), 1e-6);
+          assertEquals(42, result.byDay().size());
+          assertEquals(6, result.byModel().size());
+          assertEquals(result.totals().costUsd(), result.byFeature().stream().mapToDouble(FeatureSpend::costUsd).sum(),
+              1e-5);
+          assertEquals(List.of(), result.unpricedModels());
+          ctx.completeNow();
+        })));
   }
 
   static UsageRecord row(String ts, String provider, String model, String feature, long input, long cached,
