@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 
@@ -45,7 +46,7 @@ public final class UsageDatabase implements AutoCloseable {
 
   /** A single number from {@code sql} with {@code $1} bound to {@code userId}. */
   public Future<Long> count(String sql, String userId) {
-    return pool.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(userId))
+    return pool.preparedQuery(sql).execute(Tuple.of(userId))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
