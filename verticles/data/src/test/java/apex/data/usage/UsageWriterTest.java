@@ -1,0 +1,118 @@
+package apex.data.usage;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+class UsageWriterTest {
+
+  private static final String ROWS_OF_USER = "SELECT count(*) FROM usage.usage_records WHERE user_id = $1";
+  private static final String UPLOADS_OF_USER = "SELECT count(*) FROM usage.uploads WHERE user_id = $1";
+
+  private static UsageDatabase db;
+  private static UsageWriter writer;
+
+  @BeforeAll
+  static void setUp(Vertx vertx) throws Exception {
+    db = UsageDatabase.start(vertx);
+    writer = new UsageWriter(db.pool());
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    db.close();
+  }
+
+  @Test
+  void storesEveryRowOfALargeUploadUnderOneUploadId(VertxTestContext ctx) {
+    int size = 2 * UsageWriter.CHUNK_SIZE + 1;
+    writer.write("u-large", "csv", rows(size))
+        .compose(upload -> db.pool().preparedQuery(
+                "SELECT u.rows, count(r.id) AS stored FROM usage.uploads u JOIN usage.usage_records r ON r.upload_id = u.id"
+                    + " WHERE u.id = $1 AND u.user_id = $2 AND u.source = 'csv' GROUP BY u.rows")
+            .execute(Tuple.of(upload.uploadId(), "u-large"))
+            .map(result -> {
+              ctx.verify(() -> {
+                assertEquals(size, upload.rows());
+                assertTrue(upload.uploadId().startsWith("upl_"));
+                assertEquals(size, result.iterator().next().getInteger("rows"));
+                assertEquals(size, result.iterator().next().getLong("stored"));
+              });
+              return upload;
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void storesOptionalFieldsAsGivenAndNullCostAsUnpriced(VertxTestContext ctx) {
+    UsageRecord full = new UsageRecord(Instant.parse("2025-05-06T07:08:09.123Z"), "anthropic", "claude-haiku-4-5",
+        "email-drafts", "req_1", 1_000, 300, 200, 150, 0, 812, "timeout", "length", 512, "abc123", true, 0.0012345,
+        "cust_7");
+    UsageRecord bare = new UsageRecord(Instant.parse("2025-05-06T07:08:10Z"), "acme-ai", "mystery-1", null, null,
+        10, 0, 0, 5, 0, null, null, null, null, null, false, null, null);
+    writer.write("u-fields", "json", List.of(full, bare))
+        .compose(upload -> db.pool().preparedQuery("SELECT ts, feature, status, latency_ms, finish_reason, max_tokens,"
+                + " prompt_hash, batch, cost_usd::float8 AS cost, end_user, cache_write_tokens FROM usage.usage_records"
+                + " WHERE user_id = $1 ORDER BY ts").execute(Tuple.of("u-fields")))
+        .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
+          var it = rows.iterator();
+          var first = it.next();
+          assertEquals(full.ts(), first.getOffsetDateTime("ts").toInstant());
+          assertEquals("timeout", first.getString("status"));
+          assertEquals(812, first.getInteger("latency_ms"));
+          assertEquals("length", first.getString("finish_reason"));
+          assertEquals(512, first.getInteger("max_tokens"));
+          assertEquals("abc123", first.getString("prompt_hash"));
+          assertEquals(true, first.getBoolean("batch"));
+          assertEquals(0.001235, first.getDouble("cost"), 1e-12); // numeric(14,6) rounds half up
+          assertEquals("cust_7", first.getString("end_user"));
+          assertEquals(200L, first.getLong("cache_write_tokens"));
+          var second = it.next();
+          assertEquals("untagged", second.getString("feature"));
+          assertEquals("ok", second.getString("status"));
+          assertNull(second.getValue("cost"));
+          assertNull(second.getValue("latency_ms"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void storesNothingWhenAnyRowIsRejected(VertxTestContext ctx) {
+    List<UsageRecord> rows = rows(UsageWriter.CHUNK_SIZE + 100);
+    UsageRecord valid = rows.get(UsageWriter.CHUNK_SIZE + 50); // in the second chunk: the first is already sent
+    rows.set(UsageWriter.CHUNK_SIZE + 50, new UsageRecord(valid.ts(), valid.provider(), valid.model(),
+        valid.feature(), null, 10, 0, 0, 1, 0, null, "bogus", null, null, null, false, 0.1, null));
+    writer.write("u-atomic", "csv", rows)
+        .onComplete(ctx.failing(err -> db.count(ROWS_OF_USER, "u-atomic")
+            .compose(records -> db.count(UPLOADS_OF_USER, "u-atomic").map(uploads -> List.of(records, uploads)))
+            .onComplete(ctx.succeeding(counts -> ctx.verify(() -> {
+              assertTrue(err.getMessage().contains("usage_records_status_check"), err.getMessage());
+              assertEquals(List.of(0L, 0L), counts);
+              ctx.completeNow();
+            })))));
+  }
+
+  private static List<UsageRecord> rows(int count) {
+    List<UsageRecord> rows = new ArrayList<>();
+    Instant start = Instant.parse("2025-05-01T00:00:00Z");
+    for (int i = 0; i < count; i++) {
+      rows.add(new UsageRecord(start.plusSeconds(i * 60L), "openai", "gpt-5.4-mini", "support-chat", "req_" + i,
+          1_000 + i, 100, 0, 200, 50, 900, "ok", "stop", 1_024, null, false, 0.001, null));
+    }
+    return rows;
+  }
+}
