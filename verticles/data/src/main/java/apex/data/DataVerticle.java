@@ -1,0 +1,109 @@
+package apex.data;
+
+import apex.contracts.Addresses;
+import apex.contracts.ContractJson;
+import apex.contracts.ErrorCode;
+import apex.contracts.run.Agent;
+import apex.contracts.stage.Coverage;
+import apex.contracts.stage.DataResult;
+import apex.contracts.stage.StageRequest;
+import apex.contracts.stage.Window;
+import apex.data.demo.DemoSeeder;
+import apex.data.usage.UsageAggregates;
+import apex.data.usage.UsageWriter;
+import apex.runtime.ApexVerticle;
+import apex.runtime.events.RunEventEmitter;
+import apex.runtime.stage.StageWork;
+import apex.runtime.storage.Postgres;
+import apex.runtime.storage.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+
+/**
+ * Owns usage records and answers the analyses over them. Each aggregate runs as a tool the user
+ * sees in the data card, with its parameters, duration and a summary of what it found.
+ */
+public class DataVerticle extends ApexVerticle {
+  private Pool pool;
+  private RedisAPI redis;
+  private UsageAggregates aggregates;
+  private RunEventEmitter emitter;
+
+  @Override
+  protected String serviceName() {
+    return "data";
+  }
+
+  @Override
+  protected String serviceAddress() {
+    return Addresses.STAGE_DATA;
+  }
+
+  @Override
+  protected Future<?> startService() {
+    pool = Postgres.pool(vertx, settings);
+    redis = RedisStore.api(vertx, settings);
+    aggregates = new UsageAggregates(pool);
+    emitter = new RunEventEmitter(vertx, redis);
+    healthCheck("postgres", v -> pool.query("SELECT 1").execute());
+    healthCheck("redis", v -> redis.ping(List.of()));
+    return Postgres.migrate(vertx, settings, "usage")
+        .compose(v -> Future.all(
+            serve(Addresses.STAGE_DATA, this::analyse),
+            serve(Addresses.DATA_COVERAGE, this::coverage)))
+        .compose(v -> settings.flag("demo.seed")
+            ? new DemoSeeder(vertx, settings, calls, redis, pool, new UsageWriter(pool)).seed()
+            : Future.succeededFuture());
+  }
+
+  @Override
+  protected Future<?> stopService() {
+    return pool.close();
+  }
+
+  private Future<JsonObject> coverage(JsonObject body) {
+    Coverage query = ContractJson.fromJson(body, Coverage.class);
+    if (query.userId() == null || query.window() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("coverage needs user_id and window"));
+    }
+    return aggregates.coverage(query.userId(), query.window()).map(Coverage::toJson);
+  }
+
+  private Future<JsonObject> analyse(JsonObject body) {
+    StageRequest request = ContractJson.fromJson(body, StageRequest.class);
+    if (request.run() == null || request.triage() == null || request.triage().window() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("data needs run and triage.window"));
+    }
+    String user = request.run().userId();
+    Window window = request.triage().window();
+    JsonObject params = new JsonObject().put("from", window.from()).put("to", window.to());
+    StageWork work = new StageWork(emitter, request.run(), Agent.DATA);
+    return work.think("Adding up your usage from " + window.from() + " to " + window.to() + ".", 0.1)
+        .compose(v -> work.tool("spend_totals", params, () -> aggregates.totals(user, window),
+            t -> new JsonObject().put("requests", t.requests()).put("cost_usd", t.costUsd())))
+        .compose(totals -> work.tool("spend_by_model", params, () -> aggregates.spendByModel(user, window),
+                rows -> top(rows.size(), rows.isEmpty() ? null : rows.get(0).model(), rows.isEmpty() ? 0 : rows.get(0).costUsd()))
+            .compose(byModel -> work.tool("spend_by_feature", params, () -> aggregates.spendByFeature(user, window),
+                    rows -> top(rows.size(), rows.isEmpty() ? null : rows.get(0).feature(), rows.isEmpty() ? 0 : rows.get(0).costUsd()))
+                .compose(byFeature -> work.think("Breaking spend down by feature and model to find what could move.", 0.6)
+                    .compose(v -> work.tool("spend_by_feature_model", params,
+                        () -> aggregates.spendByFeatureModel(user, window),
+                        rows -> new JsonObject().put("groups", rows.size())))
+                    .compose(byFeatureModel -> work.tool("spend_by_day", params, () -> aggregates.spendByDay(user, window),
+                            rows -> new JsonObject().put("days", rows.size()))
+                        .compose(byDay -> work.tool("unpriced_models", params, () -> aggregates.unpricedModels(user, window),
+                                models -> new JsonObject().put("models", models))
+                            .map(unpriced -> new DataResult(window, totals, byModel, byFeature, byFeatureModel, byDay,
+                                unpriced)))))))
+        .map(DataResult::toJson);
+  }
+
+  private static JsonObject top(int count, String top, double topCost) {
+    JsonObject summary = new JsonObject().put("rows", count);
+    return top == null ? summary : summary.put("top", top).put("top_cost_usd", topCost);
+  }
+}

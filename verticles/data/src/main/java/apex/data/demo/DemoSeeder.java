@@ -1,0 +1,94 @@
+package apex.data.demo;
+
+import apex.contracts.Addresses;
+import apex.contracts.auth.UserLookup;
+import apex.data.usage.CostFunction;
+import apex.data.usage.UsageWriter;
+import apex.runtime.bus.BusCalls;
+import apex.runtime.config.ApexConfig;
+import apex.runtime.pricing.PricingCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Dev profile: gives the demo user a few weeks of generated usage ending today, once. The user id
+ * comes from auth over the bus (auth may still be starting, so it is asked again for a while); a
+ * Redis lock keeps two data instances from seeding twice.
+ */
+public final class DemoSeeder {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoSeeder.class);
+  private static final int LOOKUP_ATTEMPTS = 30;
+  private static final long LOOKUP_INTERVAL_MS = 1000;
+
+  private final Vertx vertx;
+  private final ApexConfig config;
+  private final BusCalls calls;
+  private final RedisAPI redis;
+  private final Pool pool;
+  private final UsageWriter writer;
+
+  public DemoSeeder(Vertx vertx, ApexConfig config, BusCalls calls, RedisAPI redis, Pool pool, UsageWriter writer) {
+    this.vertx = vertx;
+    this.config = config;
+    this.calls = calls;
+    this.redis = redis;
+    this.pool = pool;
+    this.writer = writer;
+  }
+
+  /** Completes when seeded, already seeded, or given up on (logged); never fails the deployment. */
+  public Future<Void> seed() {
+    String email = config.string("auth.demo_user.email");
+    return demoUserId(email, 1)
+        .compose(userId -> redis.set(List.of("apex:demo-seed:" + userId, config.nodeId(), "NX", "EX", "600"))
+            .compose(lock -> lock == null ? Future.succeededFuture() : seedIfEmpty(userId)))
+        .recover(e -> {
+          LOG.warn("demo data not seeded: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<String> demoUserId(String email, int attempt) {
+    return calls.request("auth", Addresses.AUTH_USER_LOOKUP, new UserLookup(email, null).toJson(), new DeliveryOptions())
+        .map(found -> found.getString("user_id"))
+        .recover(e -> {
+          if (attempt >= LOOKUP_ATTEMPTS) {
+            return Future.failedFuture("demo user " + email + " not found: " + e.getMessage());
+          }
+          Promise<String> later = Promise.promise();
+          vertx.setTimer(LOOKUP_INTERVAL_MS, t -> demoUserId(email, attempt + 1).onComplete(later));
+          return later.future();
+        });
+  }
+
+  private Future<Void> seedIfEmpty(String userId) {
+    return pool.preparedQuery("SELECT count(*) AS n FROM usage.usage_records WHERE user_id = $1")
+        .execute(Tuple.of(userId))
+        .compose(rows -> rows.iterator().next().getLong("n") > 0
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(() -> new DemoUsageGenerator().generate(config.number("demo.seed_value"),
+                    config.integer("demo.days"), config.integer("demo.rows_per_day"), LocalDate.now(ZoneOffset.UTC),
+                    catalogCost()))
+                .compose(records -> writer.write(userId, "demo", records))
+                .onSuccess(upload -> LOG.info("seeded {} demo usage rows for {}", upload.rows(), userId))
+                .mapEmpty());
+  }
+
+  private static CostFunction catalogCost() {
+    PricingCatalog catalog = PricingCatalog.load();
+    return (provider, model, input, cached, cacheWrite, output) -> catalog.find(provider, model)
+        .map(price -> price.costUsd(input, cached, cacheWrite, output))
+        .orElse(null);
+  }
+}
