@@ -20,4 +20,9 @@ public final class Usd {
     String amount = format.format(Math.abs(cents(usd)));
     return (usd < 0 ? "-$" : "$") + amount;
   }
+
+  /** A catalog rate unrounded, e.g. "$0.025 per million tokens". */
+  public static String perMillionTokens(double usdPerMillion) {
+    return "$" + BigDecimal.valueOf(usdPerMillion).stripTrailingZeros().toPlainString() + " per million tokens";
+  }
 }
