@@ -4,6 +4,7 @@ import apex.contracts.stage.DataResult.ModelSpend;
 import apex.contracts.stage.Recommendation;
 import apex.runtime.pricing.ModelPrice;
 import apex.runtime.pricing.PricingCatalog;
+import apex.runtime.pricing.SpendWindow;
 import apex.runtime.pricing.Usd;
 
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import apex.contracts.stage.DataResult.ModelSpend;
 import apex.contracts.stage.OptimizerResult;
 import apex.contracts.stage.Recommendation;
 import apex.runtime.pricing.PricingCatalog;
+import apex.runtime.pricing.SpendWindow;
 import apex.runtime.pricing.Usd;
 
 import java.util.ArrayList;
