@@ -1,0 +1,65 @@
+package apex.report;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A small markdown writer: headings, paragraphs, lists and tables with escaped cells. */
+final class Markdown {
+  private final StringBuilder text = new StringBuilder();
+
+  Markdown heading(int level, String title) {
+    text.append("#".repeat(level)).append(' ').append(oneLine(title)).append("\n\n");
+    return this;
+  }
+
+  Markdown paragraph(String paragraph) {
+    text.append(paragraph.strip()).append("\n\n");
+    return this;
+  }
+
+  Markdown bullets(List<String> items) {
+    items.forEach(item -> text.append("- ").append(oneLine(item)).append('\n'));
+    text.append('\n');
+    return this;
+  }
+
+  Markdown numbered(List<String> items) {
+    for (int i = 0; i < items.size(); i++) {
+      text.append(i + 1).append(". ").append(oneLine(items.get(i))).append('\n');
+    }
+    text.append('\n');
+    return this;
+  }
+
+  /** {@code alignRight} marks number columns. */
+  Markdown table(List<String> header, List<Boolean> alignRight, List<List<String>> rows) {
+    text.append(row(header));
+    text.append(alignRight.stream().map(right -> right ? "---:" : "---")
+        .collect(Collectors.joining(" | ", "| ", " |\n")));
+    rows.forEach(r -> text.append(row(r)));
+    text.append('\n');
+    return this;
+  }
+
+  Markdown code(String language, String body) {
+    text.append("```").append(language).append('\n').append(body.strip()).append("\n```\n\n");
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return text.toString().strip() + "\n";
+  }
+
+  private static String row(List<String> cells) {
+    return cells.stream().map(Markdown::cell).collect(Collectors.joining(" | ", "| ", " |\n"));
+  }
+
+  private static String cell(String value) {
+    return oneLine(value).replace("|", "\\|");
+  }
+
+  private static String oneLine(String value) {
+    return value == null ? "" : value.replaceAll("\\s*\\R\\s*", " ").strip();
+  }
+}

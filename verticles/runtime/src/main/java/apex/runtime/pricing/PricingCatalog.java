@@ -1,0 +1,126 @@
+package apex.runtime.pricing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Model prices from the genai-prices snapshot ({@code conf/pricing/}, see its README), resolved for
+ * one day. A model the snapshot does not know, or knows without an input price, is not found: the
+ * caller reports it as unpriced rather than pricing it at zero.
+ */
+public final class PricingCatalog {
+  public static final String PRICES_RESOURCE = "conf/pricing/genai-prices.json";
+  public static final String FAMILIES_RESOURCE = "conf/pricing/model-families.json";
+
+  /** A snapshot model: its match test, and its price (null when the snapshot has no input price). */
+  private record Entry(String provider, String modelId, Predicate<String> match, ModelPrice price) {}
+
+  private final List<String> providers;
+  private final List<Entry> entries;
+  private final ModelFamilies families;
+
+  private PricingCatalog(List<String> providers, List<Entry> entries, ModelFamilies families) {
+    this.providers = providers;
+    this.entries = entries;
+    this.families = families;
+  }
+
+  /** The snapshot and the families from the classpath, with today's (UTC) prices. */
+  public static PricingCatalog load() {
+    return load(LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /** The snapshot and the families from the classpath, with the prices that apply on {@code today}. */
+  public static PricingCatalog load(LocalDate today) {
+    return fromJson(readResource(PRICES_RESOURCE), ModelFamilies.fromJson(readResource(FAMILIES_RESOURCE)), today);
+  }
+
+  /** A snapshot without families, with today's (UTC) prices. */
+  public static PricingCatalog fromJson(JsonObject snapshot) {
+    return fromJson(snapshot, ModelFamilies.NONE, LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /** A snapshot and families, with the prices that apply on {@code today}. */
+  public static PricingCatalog fromJson(JsonObject snapshot, ModelFamilies families, LocalDate today) {
+    List<String> providers = new ArrayList<>();
+    List<Entry> entries = new ArrayList<>();
+    for (Object p : snapshot.getJsonArray("providers", new JsonArray())) {
+      JsonObject provider = (JsonObject) p;
+      String providerId = provider.getString("id");
+      providers.add(providerId);
+      for (Object m : provider.getJsonArray("models", new JsonArray())) {
+        JsonObject model = (JsonObject) m;
+        entries.add(new Entry(providerId, model.getString("id"), ModelMatcher.compile(model.getJsonObject("match")),
+            SnapshotPrices.resolve(providerId, model, today).orElse(null)));
+      }
+    }
+    return new PricingCatalog(List.copyOf(providers), List.copyOf(entries), families);
+  }
+
+  /**
+   * The price of {@code model} as a provider reports it (case-insensitive). With a provider the
+   * catalog knows, only that provider's models are searched; with none (or an unknown one), all of
+   * them, the first match in provider order winning.
+   */
+  public Optional<ModelPrice> find(String provider, String model) {
+    if (model == null || model.isBlank()) {
+      return Optional.empty();
+    }
+    String name = model.trim().toLowerCase(Locale.ROOT);
+    String scope = knownProvider(provider);
+    return entries.stream()
+        .filter(e -> scope == null || e.provider().equals(scope))
+        .filter(e -> e.match().test(name))
+        .findFirst()
+        .map(Entry::price);
+  }
+
+  /** The catalog model with exactly this id (as the snapshot and the family file spell it). */
+  public Optional<ModelPrice> byId(String provider, String modelId) {
+    return entries.stream()
+        .filter(e -> e.provider().equals(provider) && e.modelId().equals(modelId))
+        .findFirst()
+        .map(Entry::price);
+  }
+
+  /** The next cheaper model of the same family as {@code model}, when the family file lists one. */
+  public Optional<ModelPrice> smallerSibling(String provider, String model) {
+    return find(provider, model).flatMap(current -> families.smallerThan(current.provider(), current.model())
+        .flatMap(siblingId -> byId(current.provider(), siblingId)));
+  }
+
+  public ModelFamilies families() {
+    return families;
+  }
+
+  private String knownProvider(String provider) {
+    if (provider == null) {
+      return null;
+    }
+    String id = provider.trim().toLowerCase(Locale.ROOT);
+    return providers.contains(id) ? id : null;
+  }
+
+  private static JsonObject readResource(String name) {
+    try (InputStream in = PricingCatalog.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("not on the classpath: " + name);
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
