@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Drives one run through the stages in order, each behind its breaker: triage decides the plan,
@@ -112,11 +113,12 @@ final class RunPipeline {
     }
     long started = System.nanoTime();
     DeliveryOptions options = new DeliveryOptions();
-    Future<Guarded<T>> call = fallback == null
+    // The call starts only once agent_started is placed, so the stage's own events follow it.
+    Supplier<Future<Guarded<T>>> call = () -> fallback == null
         ? calls.request(agent.wire(), address, request.toJson(), options).map(json -> Guarded.ok(reader.apply(json)))
         : calls.request(agent.wire(), address, request.toJson(), options, reader, fallbackName, fallback);
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
-        .compose(v -> call)
+        .compose(v -> call.get())
         .compose(guarded -> {
           if (guarded.degraded()) {
             degradedNotes.add(agent.wire() + ": " + guarded.reason() + " — used " + guarded.fallback());

@@ -1,0 +1,27 @@
+package apex.node;
+
+import apex.runtime.config.ApexConfig;
+
+import java.util.List;
+
+/** What a person needs once the node is up: where to go and how to log in. */
+final class Banner {
+  private Banner() {}
+
+  static void print(NodeLauncher.RunningNode node, List<Role> roles) {
+    ApexConfig c = node.config();
+    StringBuilder out = new StringBuilder("\n  Apex is up");
+    out.append(" (node ").append(c.nodeId(), 0, 8).append(", profile ").append(c.profile())
+        .append(c.flag("cluster.enabled") ? ", clustered as " + c.string("cluster.name") : ", local bus").append(")\n");
+    out.append("  verticles: ").append(roles.stream().map(r -> r.label).toList()).append('\n');
+    if (node.httpPort() > 0) {
+      out.append("  open:      http://").append(c.string("http.host")).append(':').append(node.httpPort()).append("/\n");
+    }
+    if (c.flag("demo.seed") && roles.contains(Role.AUTH)) {
+      out.append("  login:     ").append(c.string("auth.demo_user.email")).append(" / ")
+          .append(c.string("auth.demo_user.password")).append('\n');
+    }
+    out.append("  stop:      Ctrl-C\n");
+    System.out.println(out);
+  }
+}

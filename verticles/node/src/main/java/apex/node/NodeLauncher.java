@@ -1,0 +1,92 @@
+package apex.node;
+
+import apex.bridge.WsBridgeVerticle;
+import apex.runtime.ApexVerticle;
+import apex.runtime.cluster.VertxBootstrap;
+import apex.runtime.config.ApexConfig;
+import apex.runtime.devservices.DevServices;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Starts a node: embedded dev services when the profile asks for them and no URL is given, then
+ * Vert.x (local or clustered), then the chosen verticles in order with N instances each.
+ */
+public final class NodeLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
+
+  private NodeLauncher() {}
+
+  /** A started node; {@link #close()} undeploys, leaves the cluster and stops what it started. */
+  public record RunningNode(Vertx vertx, ApexConfig config, DevServices devServices, int httpPort) {
+    public Future<Void> close() {
+      return vertx.close().onComplete(v -> {
+        if (devServices != null) {
+          devServices.close();
+        }
+      });
+    }
+  }
+
+  public static Future<RunningNode> start(ApexConfig config, List<Role> roles, int instances) {
+    DevServices services;
+    try {
+      services = startDevServices(config);
+    } catch (IOException e) {
+      return Future.failedFuture(new UncheckedIOException("embedded services failed to start", e));
+    }
+    AtomicReference<WsBridgeVerticle> bridge = new AtomicReference<>();
+    return VertxBootstrap.start(config)
+        .compose(vertx -> deploy(vertx, config, roles, instances, bridge)
+            .map(v -> new RunningNode(vertx, config, services, bridge.get() == null ? -1 : bridge.get().port()))
+            .recover(e -> vertx.close().transform(x -> Future.failedFuture(e))))
+        .onFailure(e -> {
+          if (services != null) {
+            services.close();
+          }
+        });
+  }
+
+  private static DevServices startDevServices(ApexConfig config) throws IOException {
+    boolean missing = config.string("pg.url").isBlank() || config.string("redis.url").isBlank();
+    if (!config.flag("dev_services.enabled") || !missing) {
+      return null;
+    }
+    DevServices services = DevServices.start(Path.of(config.string("dev_services.dir")),
+        config.integer("dev_services.pg_port"), config.integer("dev_services.redis_port"));
+    JsonObject json = config.json();
+    if (config.string("pg.url").isBlank()) {
+      json.getJsonObject("pg").put("url", services.pgUrl());
+    }
+    if (config.string("redis.url").isBlank()) {
+      json.getJsonObject("redis").put("url", services.redisUrl());
+    }
+    return services;
+  }
+
+  private static Future<Void> deploy(Vertx vertx, ApexConfig config, List<Role> roles, int instances,
+                                     AtomicReference<WsBridgeVerticle> bridge) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Role role : roles) {
+      DeploymentOptions options = new DeploymentOptions().setConfig(config.json()).setInstances(instances);
+      chain = chain.compose(v -> vertx.deployVerticle(() -> {
+        ApexVerticle verticle = role.factory.get();
+        if (verticle instanceof WsBridgeVerticle edge) {
+          bridge.compareAndSet(null, edge);
+        }
+        return verticle;
+      }, options).onSuccess(id -> LOG.info("deployed {} ×{}", role.label, instances)).mapEmpty());
+    }
+    return chain;
+  }
+}

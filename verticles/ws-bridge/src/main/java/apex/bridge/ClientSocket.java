@@ -1,0 +1,194 @@
+package apex.bridge;
+
+import apex.contracts.Addresses;
+import apex.contracts.ContractJson;
+import apex.contracts.ErrorCode;
+import apex.contracts.Schemas;
+import apex.contracts.auth.VerifiedUser;
+import apex.contracts.browser.ClientFrames;
+import apex.contracts.browser.Frame;
+import apex.contracts.browser.ServerFrames;
+import apex.contracts.run.OwnedQuery;
+import apex.contracts.run.RunAccepted;
+import apex.contracts.run.StartRun;
+import apex.runtime.bus.BusCalls;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One authenticated browser socket. Every inbound frame is checked (size, JSON, schema) and a bad
+ * one is answered with an {@code error} frame naming the problem, the socket staying open. The user
+ * id is the verified one bound at the handshake, never one a frame names. Run events reach the
+ * browser through one {@link RunStream} per run: exactly once, in seq order, gaps filled from the
+ * run's log.
+ */
+final class ClientSocket {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSocket.class);
+  private static final long GAP_WAIT_MS = 250;
+
+  private final Vertx vertx;
+  private final ServerWebSocket ws;
+  private final VerifiedUser user;
+  private final BusCalls calls;
+  private final EventLog log;
+  private final int maxFrameBytes;
+  private final String connectionId = UUID.randomUUID().toString();
+  private final Map<String, RunStream> streams = new HashMap<>();
+  private int startsInFlight;
+
+  ClientSocket(Vertx vertx, ServerWebSocket ws, VerifiedUser user, BusCalls calls, EventLog log, int maxFrameBytes) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.user = user;
+    this.calls = calls;
+    this.log = log;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  String userId() {
+    return user.userId();
+  }
+
+  void open() {
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> sendError(ErrorCode.INVALID_FRAME, "binary frames are not accepted; send JSON text", null));
+    send(new ServerFrames.ConnectionReady(connectionId, user.userId(), ServerFrames.PROTOCOL_VERSION));
+  }
+
+  void ping() {
+    ws.writePing(io.vertx.core.buffer.Buffer.buffer("apex"));
+  }
+
+  private void onText(String text) {
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxFrameBytes) {
+      sendError(ErrorCode.FRAME_TOO_LARGE, "frame is " + bytes + " bytes; the limit is " + maxFrameBytes, null);
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      sendError(ErrorCode.INVALID_FRAME, "frame is not a JSON object", null);
+      return;
+    }
+    String type = frame.getValue("type") instanceof String t ? t : null;
+    String ref = frame.getValue("client_msg_id") instanceof String id ? id : type;
+    if (type == null) {
+      sendError(ErrorCode.UNKNOWN_TYPE, "frame has no \"type\"", null);
+      return;
+    }
+    if (!List.of(ClientFrames.USER_MESSAGE, ClientFrames.STOP_AGENT, ClientFrames.RESUME,
+        ClientFrames.GET_THREAD_HISTORY, ClientFrames.PING).contains(type)) {
+      sendError(ErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + type + "\"", type);
+      return;
+    }
+    if (ClientFrames.USER_MESSAGE.equals(type) && frame.getValue("text") instanceof String t && t.isBlank()) {
+      sendError(ErrorCode.EMPTY_MESSAGE, "text: the message is empty", ref);
+      return;
+    }
+    List<String> problems = Schemas.get().problems(Schemas.CLIENT_FRAME, frame);
+    if (!problems.isEmpty()) {
+      sendError(ErrorCode.INVALID_FRAME, type + ": " + String.join("; ", problems), ref);
+      return;
+    }
+    switch (type) {
+      case ClientFrames.USER_MESSAGE -> userMessage(ContractJson.fromJson(frame, ClientFrames.UserMessage.class));
+      case ClientFrames.STOP_AGENT -> vertx.eventBus().publish(Addresses.SUPERVISOR_STOP,
+          new OwnedQuery(user.userId(), frame.getString("run_id")).toJson());
+      case ClientFrames.RESUME -> resume(ContractJson.fromJson(frame, ClientFrames.Resume.class));
+      case ClientFrames.GET_THREAD_HISTORY -> history(frame.getString("thread_id"));
+      default -> send(new ServerFrames.Pong());
+    }
+  }
+
+  private void userMessage(ClientFrames.UserMessage message) {
+    startsInFlight++;
+    StartRun start = new StartRun(user.userId(), message.clientMsgId(), message.threadId(), message.text());
+    calls.request("supervisor", Addresses.SUPERVISOR_START, start.toJson(), new DeliveryOptions())
+        .map(json -> ContractJson.fromJson(json, RunAccepted.class))
+        .onComplete(done -> {
+          startsInFlight--;
+          if (done.succeeded()) {
+            send(done.result());
+            RunStream stream = streams.computeIfAbsent(done.result().runId(), id -> new RunStream(1, true));
+            deliver(done.result().runId(), stream, stream.open());
+          } else {
+            sendError(ErrorCode.of(done.cause()), done.cause().getMessage(), message.clientMsgId());
+          }
+          if (startsInFlight == 0) {
+            streams.forEach((runId, stream) -> {
+              if (!stream.isOpen()) {
+                deliver(runId, stream, stream.open());
+              }
+            });
+          }
+        });
+  }
+
+  /** A run event for this user, published by whichever node emitted it. */
+  void onEvent(JsonObject event) {
+    String runId = event.getString("run_id");
+    // A run this socket did not start (another tab) is shown from its beginning; while a start is
+    // in flight it is held, so run_accepted always precedes the run's first event.
+    RunStream stream = streams.computeIfAbsent(runId, id -> new RunStream(1, startsInFlight == 0));
+    deliver(runId, stream, stream.offer(event));
+  }
+
+  private void resume(ClientFrames.Resume resume) {
+    OwnedQuery query = new OwnedQuery(user.userId(), resume.runId());
+    calls.request("supervisor", Addresses.SUPERVISOR_RUN, query.toJson(), new DeliveryOptions())
+        .compose(owned -> log.range(resume.runId(), resume.afterSeq() + 1, 0))
+        .onSuccess(events -> {
+          RunStream stream = new RunStream(resume.afterSeq() + 1, true);
+          streams.put(resume.runId(), stream);
+          events.forEach(e -> deliver(resume.runId(), stream, stream.offer(e)));
+        })
+        .onFailure(e -> sendError(ErrorCode.of(e), e.getMessage(), resume.runId()));
+  }
+
+  private void history(String threadId) {
+    calls.request("supervisor", Addresses.SUPERVISOR_THREAD, new OwnedQuery(user.userId(), threadId).toJson(),
+            new DeliveryOptions())
+        .onSuccess(thread -> ws.writeTextMessage(thread.copy().put("type", "thread_history").encode()))
+        .onFailure(e -> sendError(ErrorCode.of(e), e.getMessage(), threadId));
+  }
+
+  private void deliver(String runId, RunStream stream, List<JsonObject> ready) {
+    ready.forEach(event -> ws.writeTextMessage(event.encode()));
+    if (stream.gapStart() > 0) {
+      long from = stream.gapStart();
+      vertx.setTimer(GAP_WAIT_MS, t -> fillGap(runId, stream, from));
+    }
+  }
+
+  /** Still missing after a short wait (lost or slow on another path): read it from the log. */
+  private void fillGap(String runId, RunStream stream, long from) {
+    if (stream.gapStart() != from) {
+      return;
+    }
+    log.range(runId, from, stream.gapEnd())
+        .onSuccess(events -> events.forEach(e -> deliver(runId, stream, stream.offer(e))))
+        .onFailure(e -> LOG.warn("gap fill for run {} failed: {}", runId, e.getMessage()));
+  }
+
+  private void send(Frame frame) {
+    ws.writeTextMessage(frame.toJson().encode());
+  }
+
+  private void sendError(ErrorCode code, String message, String ref) {
+    send(new ServerFrames.ErrorFrame(code.wire(), message == null ? code.wire() : message, ref));
+  }
+}

@@ -1,0 +1,39 @@
+package apex.bridge;
+
+import apex.runtime.events.RunEventEmitter;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a run's event log (written by {@link RunEventEmitter}) to replay what a socket missed. */
+final class EventLog {
+  private final RedisAPI redis;
+
+  EventLog(RedisAPI redis) {
+    this.redis = redis;
+  }
+
+  /** Events with {@code from ≤ seq ≤ to} ({@code to} 0 means to the end), in order, seq restored. */
+  Future<List<JsonObject>> range(String runId, long from, long to) {
+    return redis.zrangebyscore(List.of(RunEventEmitter.logKey(runId), String.valueOf(from),
+            to <= 0 ? "+inf" : String.valueOf(to), "WITHSCORES"))
+        .map(EventLog::events);
+  }
+
+  private static List<JsonObject> events(Response response) {
+    List<JsonObject> events = new ArrayList<>();
+    // RESP2 answers a flat [member, score, member, score …]; RESP3 answers pairs.
+    if (response.size() > 0 && response.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
+      response.forEach(pair -> events.add(new JsonObject(pair.get(0).toString()).put("seq", pair.get(1).toLong())));
+    } else {
+      for (int i = 0; i + 1 < response.size(); i += 2) {
+        events.add(new JsonObject(response.get(i).toString()).put("seq", Double.valueOf(response.get(i + 1).toString()).longValue()));
+      }
+    }
+    return events;
+  }
+}
