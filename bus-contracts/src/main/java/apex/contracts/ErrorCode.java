@@ -73,9 +73,12 @@ public enum ErrorCode {
     return INTERNAL;
   }
 
-  /** True for a recipient's business answer (bad input, not found …) as opposed to a transport fault. */
+  /**
+   * True for a recipient's business answer (bad input, not found, conflict …): a 4xx code. A 5xx
+   * answer (the recipient's own storage down, a crash) is a fault like a timeout.
+   */
   public static boolean isBusinessFailure(Throwable failure) {
     return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && ofFailureCode(reply.failureCode()) != INTERNAL;
+        && ofFailureCode(reply.failureCode()).httpStatus < 500;
   }
 }

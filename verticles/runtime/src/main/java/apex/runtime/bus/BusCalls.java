@@ -5,10 +5,14 @@ import apex.contracts.ErrorCode;
 import apex.runtime.config.ApexConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.circuitbreaker.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +41,15 @@ public final class BusCalls {
     this.config = config;
   }
 
-  /** A request whose failure is final for the caller (no fallback). */
+  /**
+   * A request whose failure is final for the caller (no fallback). An open circuit answers
+   * {@code unavailable}, the breaker's timeout {@code timeout}, each naming the dependency.
+   */
   public Future<JsonObject> request(String dependency, String address, JsonObject body, DeliveryOptions options) {
+    return guarded(dependency, address, body, options).recover(failure -> Future.failedFuture(translate(dependency, failure)));
+  }
+
+  private Future<JsonObject> guarded(String dependency, String address, JsonObject body, DeliveryOptions options) {
     DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
     return breaker(dependency)
         .<Object>execute(() -> vertx.eventBus().<JsonObject>request(address, body, delivery)
@@ -49,6 +60,21 @@ public final class BusCalls {
             ? Future.failedFuture(business) : Future.succeededFuture((JsonObject) outcome));
   }
 
+  private static Throwable translate(String dependency, Throwable failure) {
+    if (failure instanceof OpenCircuitException) {
+      return ErrorCode.UNAVAILABLE.failure(dependency + " is unavailable (circuit open); try again shortly");
+    }
+    if (failure instanceof TimeoutException) {
+      return ErrorCode.TIMEOUT.failure(dependency + " did not answer in time");
+    }
+    if (failure instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      ErrorCode code = ErrorCode.of(failure);
+      return code.failure(dependency + " " + (code == ErrorCode.TIMEOUT ? "did not answer in time" : "is unavailable")
+          + " (" + failure.getMessage() + ")");
+    }
+    return failure;
+  }
+
   /**
    * A request with a named fallback: when the dependency is down, slow or its circuit is open, the
    * fallback answers and the result says so. A business failure is not hidden behind the fallback.
@@ -56,13 +82,13 @@ public final class BusCalls {
   public <T> Future<Guarded<T>> request(String dependency, String address, JsonObject body, DeliveryOptions options,
                                         Function<JsonObject, T> reader, String fallbackName,
                                         Function<Throwable, Future<T>> fallback) {
-    return request(dependency, address, body, options)
+    return guarded(dependency, address, body, options)
         .map(reply -> Guarded.ok(reader.apply(reply)))
         .recover(failure -> {
           if (ErrorCode.isBusinessFailure(failure)) {
             return Future.failedFuture(failure);
           }
-          String reason = dependency + " unavailable (" + describe(failure) + ")";
+          String reason = translate(dependency, failure).getMessage();
           LOG.warn("fallback {} for {}: {}", fallbackName, dependency, reason);
           return fallback.apply(failure).map(value -> new Guarded<>(value, fallbackName, reason));
         });
@@ -89,9 +115,5 @@ public final class BusCalls {
   private JsonObject settings(String dependency) {
     JsonObject all = config.section("breakers");
     return all.getJsonObject("default").copy().mergeIn(all.getJsonObject(dependency, new JsonObject()));
-  }
-
-  private static String describe(Throwable failure) {
-    return ErrorCode.of(failure).wire() + ": " + failure.getMessage();
   }
 }

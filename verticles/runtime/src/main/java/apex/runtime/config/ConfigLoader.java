@@ -66,10 +66,11 @@ public final class ConfigLoader {
       }
     });
     overrides.forEach((path, value) -> {
-      if (!known.containsKey(path)) {
+      String knownPath = knownPathFor(path, known);
+      if (knownPath == null) {
         problems.add(path + ": unknown setting (from the command line)");
       } else {
-        put(merged, path, coerce(path, value, known.get(path), "--set " + path));
+        put(merged, path, coerce(path, value, known.get(knownPath), "--set " + path));
       }
     });
     put(merged, "profile", profile);
