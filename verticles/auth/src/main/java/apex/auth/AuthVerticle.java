@@ -10,12 +10,8 @@ import apex.contracts.auth.TokenResponse;
 import apex.contracts.auth.UserLookup;
 import apex.contracts.auth.VerifiedUser;
 import apex.runtime.ApexVerticle;
-import apex.runtime.storage.Postgres;
-import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.sqlclient.Pool;
 
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +22,6 @@ import java.util.Optional;
  */
 public class AuthVerticle extends ApexVerticle {
   private final PasswordHasher hasher = new PasswordHasher();
-  private Pool pool;
-  private RedisAPI redis;
   private AccountStore accounts;
   private TokenIssuer tokens;
   private TicketStore tickets;
@@ -45,14 +39,10 @@ public class AuthVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    pool = Postgres.pool(vertx, settings);
-    redis = RedisStore.api(vertx, settings);
-    accounts = new AccountStore(pool);
     tokens = new TokenIssuer(vertx, settings);
-    tickets = new TicketStore(redis, settings.integer("auth.ticket_ttl_seconds"));
-    healthCheck("postgres", v -> pool.query("SELECT 1").execute());
-    healthCheck("redis", v -> redis.ping(List.of()));
-    return Postgres.migrate(vertx, settings, "auth")
+    tickets = new TicketStore(redis(), settings.integer("auth.ticket_ttl_seconds"));
+    return postgres("auth")
+        .onSuccess(pool -> accounts = new AccountStore(pool))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash("decoy-password-for-unknown-emails")))
         .onSuccess(hash -> decoyHash = hash)
         .compose(v -> seedDemoUser())
@@ -63,11 +53,6 @@ public class AuthVerticle extends ApexVerticle {
             serve(Addresses.AUTH_USER_LOOKUP, this::lookup),
             serve(Addresses.AUTH_TICKET_ISSUE, this::issueTicket),
             serve(Addresses.AUTH_TICKET_REDEEM, body -> tickets.redeem(body.getString("token")).map(VerifiedUser::toJson)))));
-  }
-
-  @Override
-  protected Future<?> stopService() {
-    return pool.close();
   }
 
   private Future<JsonObject> signup(JsonObject body) {

@@ -12,26 +12,16 @@ import apex.data.demo.DemoSeeder;
 import apex.data.usage.UsageAggregates;
 import apex.data.usage.UsageWriter;
 import apex.runtime.ApexVerticle;
-import apex.runtime.events.RunEventEmitter;
 import apex.runtime.stage.StageWork;
-import apex.runtime.storage.Postgres;
-import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.sqlclient.Pool;
-
-import java.util.List;
 
 /**
  * Owns usage records and answers the analyses over them. Each aggregate runs as a tool the user
  * sees in the data card, with its parameters, duration and a summary of what it found.
  */
 public class DataVerticle extends ApexVerticle {
-  private Pool pool;
-  private RedisAPI redis;
   private UsageAggregates aggregates;
-  private RunEventEmitter emitter;
 
   @Override
   protected String serviceName() {
@@ -45,24 +35,15 @@ public class DataVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    pool = Postgres.pool(vertx, settings);
-    redis = RedisStore.api(vertx, settings);
-    aggregates = new UsageAggregates(pool);
-    emitter = new RunEventEmitter(vertx, redis);
-    healthCheck("postgres", v -> pool.query("SELECT 1").execute());
-    healthCheck("redis", v -> redis.ping(List.of()));
-    return Postgres.migrate(vertx, settings, "usage")
-        .compose(v -> Future.all(
-            serve(Addresses.STAGE_DATA, this::analyse),
-            serve(Addresses.DATA_COVERAGE, this::coverage)))
-        .compose(v -> settings.flag("demo.seed")
-            ? new DemoSeeder(vertx, settings, calls, redis, pool, new UsageWriter(pool)).seed()
-            : Future.succeededFuture());
-  }
-
-  @Override
-  protected Future<?> stopService() {
-    return pool.close();
+    return postgres("usage").compose(pool -> {
+      aggregates = new UsageAggregates(pool);
+      return Future.all(
+              serveStage(Addresses.STAGE_DATA, Agent.DATA, this::analyse),
+              serve(Addresses.DATA_COVERAGE, this::coverage))
+          .compose(v -> settings.flag("demo.seed")
+              ? new DemoSeeder(vertx, settings, calls, redis(), pool, new UsageWriter(pool)).seed()
+              : Future.succeededFuture());
+    });
   }
 
   private Future<JsonObject> coverage(JsonObject body) {
@@ -73,15 +54,13 @@ public class DataVerticle extends ApexVerticle {
     return aggregates.coverage(query.userId(), query.window()).map(Coverage::toJson);
   }
 
-  private Future<JsonObject> analyse(JsonObject body) {
-    StageRequest request = ContractJson.fromJson(body, StageRequest.class);
-    if (request.run() == null || request.triage() == null || request.triage().window() == null) {
-      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("data needs run and triage.window"));
+  private Future<DataResult> analyse(StageRequest request, StageWork work) {
+    if (request.triage() == null || request.triage().window() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("data needs triage.window"));
     }
     String user = request.run().userId();
     Window window = request.triage().window();
     JsonObject params = new JsonObject().put("from", window.from()).put("to", window.to());
-    StageWork work = new StageWork(emitter, request.run(), Agent.DATA);
     return work.think("Adding up your usage from " + window.from() + " to " + window.to() + ".", 0.1)
         .compose(v -> work.tool("spend_totals", params, () -> aggregates.totals(user, window),
             t -> new JsonObject().put("requests", t.requests()).put("cost_usd", t.costUsd())))
@@ -98,8 +77,7 @@ public class DataVerticle extends ApexVerticle {
                         .compose(byDay -> work.tool("unpriced_models", params, () -> aggregates.unpricedModels(user, window),
                                 models -> new JsonObject().put("models", models))
                             .map(unpriced -> new DataResult(window, totals, byModel, byFeature, byFeatureModel, byDay,
-                                unpriced)))))))
-        .map(DataResult::toJson);
+                                unpriced)))))));
   }
 
   private static JsonObject top(int count, String top, double topCost) {

@@ -1,17 +1,14 @@
 package apex.optimizer;
 
 import apex.contracts.Addresses;
-import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
 import apex.contracts.run.Agent;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.OptimizerResult;
 import apex.contracts.stage.StageRequest;
 import apex.runtime.ApexVerticle;
-import apex.runtime.events.RunEventEmitter;
 import apex.runtime.pricing.PricingCatalog;
 import apex.runtime.stage.StageWork;
-import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -19,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 public class OptimizerVerticle extends ApexVerticle {
   private final SavingsPlanner planner = new SavingsPlanner();
   private PricingCatalog catalog;
-  private RunEventEmitter emitter;
 
   @Override
   protected String serviceName() {
@@ -33,19 +29,16 @@ public class OptimizerVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    emitter = new RunEventEmitter(vertx, RedisStore.api(vertx, settings));
     return vertx.executeBlocking(PricingCatalog::load)
         .onSuccess(loaded -> catalog = loaded)
-        .compose(v -> serve(Addresses.STAGE_OPTIMIZER, this::optimize));
+        .compose(v -> serveStage(Addresses.STAGE_OPTIMIZER, Agent.OPTIMIZER, this::optimize));
   }
 
-  private Future<JsonObject> optimize(JsonObject body) {
-    StageRequest request = ContractJson.fromJson(body, StageRequest.class);
-    if (request.run() == null || request.data() == null) {
-      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("optimizer needs run and data"));
+  private Future<OptimizerResult> optimize(StageRequest request, StageWork work) {
+    if (request.data() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("optimizer needs data"));
     }
     DataResult data = request.data();
-    StageWork work = new StageWork(emitter, request.run(), Agent.OPTIMIZER);
     return work.think("Looking up list prices for the " + data.byModel().size() + " models you use.", 0.1)
         .compose(v -> work.tool("price_models", new JsonObject().put("models", data.byModel().size()),
             () -> Future.succeededFuture(data.byModel().stream()
@@ -55,7 +48,6 @@ public class OptimizerVerticle extends ApexVerticle {
         .compose(v -> work.tool("plan_savings", new JsonObject().put("levers", "model_right_sizing,prompt_caching"),
             () -> Future.succeededFuture(planner.plan(data, catalog)),
             plan -> new JsonObject().put("recommendations", plan.recommendations().size())
-                .put("total_monthly_savings_usd", plan.totalMonthlySavingsUsd())))
-        .map(OptimizerResult::toJson);
+                .put("total_monthly_savings_usd", plan.totalMonthlySavingsUsd())));
   }
 }

@@ -1,10 +1,18 @@
 package apex.runtime;
 
+import apex.contracts.Contract;
 import apex.contracts.ContractException;
+import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
+import apex.contracts.run.Agent;
+import apex.contracts.stage.StageRequest;
 import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.discovery.ServiceAnnouncer;
+import apex.runtime.events.RunEventEmitter;
+import apex.runtime.stage.StageWork;
+import apex.runtime.storage.Postgres;
+import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -13,16 +21,22 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The base of every Apex verticle: reads the node's config, offers breaker-guarded calls, serves
  * bus addresses with errors mapped to contract codes, answers health probes on
- * {@code apex.health.<service>}, and announces itself in discovery after it started, withdrawing on
- * stop.
+ * {@code apex.health.<service>}, gives the storage it uses (each reported by that probe and
+ * closed on stop), and announces itself in discovery after it started, withdrawing on stop.
  */
 public abstract class ApexVerticle extends VerticleBase {
   public static final String HEALTH_PREFIX = "apex.health.";
@@ -33,6 +47,9 @@ public abstract class ApexVerticle extends VerticleBase {
   protected BusCalls calls;
   protected HealthChecks health;
   private ServiceAnnouncer announcer;
+  private RedisAPI redis;
+  private RunEventEmitter emitter;
+  private final List<Supplier<Future<?>>> closers = new ArrayList<>();
 
   /** The service name used in discovery, health and logs: {@code triage}, {@code auth} … */
   protected abstract String serviceName();
@@ -60,7 +77,47 @@ public abstract class ApexVerticle extends VerticleBase {
 
   @Override
   public final Future<?> stop() {
-    return announcer.withdrawAll().transform(v -> stopService());
+    return announcer.withdrawAll()
+        .transform(v -> stopService())
+        .transform(v -> Future.join(closers.stream().<Future<?>>map(Supplier::get).toList()));
+  }
+
+  /** The owner's PostgreSQL pool, once its migrations (schema {@code owner}) have run. */
+  protected Future<Pool> postgres(String owner) {
+    Pool pool = Postgres.pool(vertx, settings);
+    closers.add(pool::close);
+    healthCheck("postgres", v -> pool.query("SELECT 1").execute());
+    return Postgres.migrate(vertx, settings, owner).map(pool);
+  }
+
+  protected RedisAPI redis() {
+    if (redis == null) {
+      redis = RedisStore.api(vertx, settings);
+      healthCheck("redis", v -> redis.ping(List.of()));
+    }
+    return redis;
+  }
+
+  protected RunEventEmitter emitter() {
+    if (emitter == null) {
+      emitter = new RunEventEmitter(vertx, redis());
+    }
+    return emitter;
+  }
+
+  /**
+   * Serves a pipeline stage: reads the {@link StageRequest}, refuses one without its run, and hands
+   * the work what it needs to show its progress as {@code agent}.
+   */
+  protected Future<Void> serveStage(String address, Agent agent,
+                                    BiFunction<StageRequest, StageWork, Future<? extends Contract>> work) {
+    return serve(address, body -> {
+      StageRequest request = ContractJson.fromJson(body, StageRequest.class);
+      if (request.run() == null) {
+        return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request names no run"));
+      }
+      return work.apply(request, new StageWork(emitter(), request.run(), agent)).map(Contract::toJson);
+    });
   }
 
   /**

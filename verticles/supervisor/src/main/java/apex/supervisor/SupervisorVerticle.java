@@ -11,13 +11,8 @@ import apex.contracts.run.RunView;
 import apex.contracts.run.StartRun;
 import apex.contracts.run.ThreadSummary;
 import apex.runtime.ApexVerticle;
-import apex.runtime.events.RunEventEmitter;
-import apex.runtime.storage.Postgres;
-import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.sqlclient.Pool;
 
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code timeout}; {@code stop} cancels it between stages.
  */
 public class SupervisorVerticle extends ApexVerticle {
-  private Pool pool;
-  private RedisAPI redis;
   private ChatStore store;
-  private RunEventEmitter emitter;
   private final Map<String, RunPipeline> active = new HashMap<>();
 
   @Override
@@ -48,14 +40,9 @@ public class SupervisorVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    pool = Postgres.pool(vertx, settings);
-    redis = RedisStore.api(vertx, settings);
-    store = new ChatStore(pool);
-    emitter = new RunEventEmitter(vertx, redis);
-    healthCheck("postgres", v -> pool.query("SELECT 1").execute());
-    healthCheck("redis", v -> redis.ping(List.of()));
     vertx.eventBus().<JsonObject>consumer(Addresses.SUPERVISOR_STOP, message -> stop(message.body()));
-    return Postgres.migrate(vertx, settings, "chat")
+    return postgres("chat")
+        .onSuccess(pool -> store = new ChatStore(pool))
         .compose(v -> Future.all(List.of(
             serve(Addresses.SUPERVISOR_START, this::start),
             serve(Addresses.SUPERVISOR_THREADS, this::threads),
@@ -67,11 +54,6 @@ public class SupervisorVerticle extends ApexVerticle {
               OwnedQuery q = ContractJson.fromJson(body, OwnedQuery.class);
               return store.run(q.userId(), q.id()).map(RunView::toJson);
             }))));
-  }
-
-  @Override
-  protected Future<?> stopService() {
-    return pool.close();
   }
 
   private Future<JsonObject> start(JsonObject body) {
@@ -92,7 +74,7 @@ public class SupervisorVerticle extends ApexVerticle {
   /** Runs after the reply is on its way, so {@code run_accepted} reaches the browser first. */
   private void launch(StartRun start, RunAccepted accepted) {
     RunRef run = new RunRef(accepted.runId(), accepted.threadId(), start.userId());
-    RunPipeline pipeline = new RunPipeline(calls, emitter, store, run, start.text());
+    RunPipeline pipeline = new RunPipeline(calls, emitter(), store, run, start.text());
     active.put(run.runId(), pipeline);
     AtomicBoolean settled = new AtomicBoolean();
     long timeoutMs = settings.number("runs.timeout_ms");

@@ -9,9 +9,7 @@ import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.TriageResult;
 import apex.contracts.stage.Window;
 import apex.runtime.ApexVerticle;
-import apex.runtime.events.RunEventEmitter;
 import apex.runtime.stage.StageWork;
-import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -28,8 +26,6 @@ public class TriageVerticle extends ApexVerticle {
   /** Below this many rows, or with data on fewer than half the window's days, the answer is partial. */
   static final int MIN_ROWS = 50;
 
-  private RunEventEmitter emitter;
-
   @Override
   protected String serviceName() {
     return "triage";
@@ -42,16 +38,13 @@ public class TriageVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    emitter = new RunEventEmitter(vertx, RedisStore.api(vertx, settings));
-    return serve(Addresses.STAGE_TRIAGE, this::triage);
+    return serveStage(Addresses.STAGE_TRIAGE, Agent.TRIAGE, this::triage);
   }
 
-  private Future<JsonObject> triage(JsonObject body) {
-    StageRequest request = ContractJson.fromJson(body, StageRequest.class);
-    if (request.run() == null || request.question() == null || request.question().isBlank()) {
-      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("triage needs run and a non-empty question"));
+  private Future<TriageResult> triage(StageRequest request, StageWork work) {
+    if (request.question() == null || request.question().isBlank()) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("triage needs a non-empty question"));
     }
-    StageWork work = new StageWork(emitter, request.run(), Agent.TRIAGE);
     return work.think("Reading the question to find what you want to know and over which period.", 0.1)
         .compose(v -> work.tool("classify_intent", new JsonObject().put("question_chars", request.question().length()),
             () -> Future.succeededFuture(IntentRules.classify(request.question())),
@@ -65,8 +58,7 @@ public class TriageVerticle extends ApexVerticle {
                       .map(json -> ContractJson.fromJson(json, Coverage.class)),
                   cov -> new JsonObject().put("rows", cov.rows()).put("days_with_data", cov.daysWithData()))
               .map(coverage -> result(c, window, coverage));
-        })
-        .map(TriageResult::toJson);
+        });
   }
 
   static Window windowOf(int days) {

@@ -4,7 +4,6 @@ import apex.contracts.Addresses;
 import apex.contracts.BusHeaders;
 import apex.contracts.ErrorCode;
 import apex.runtime.ApexVerticle;
-import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -53,7 +52,7 @@ public class WsBridgeVerticle extends ApexVerticle {
   @Override
   protected Future<?> startService() {
     authenticator = new Authenticator(calls);
-    eventLog = new EventLog(RedisStore.api(vertx, settings));
+    eventLog = new EventLog(redis());
     Router router = Router.router(vertx);
     new RestApi(vertx, calls, authenticator).mount(router);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));

@@ -1,43 +1,26 @@
 package apex.data.usage;
 
+import apex.runtime.TestServices;
+import apex.runtime.config.ApexConfig;
+import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
 
-import java.io.IOException;
-
-/** A real PostgreSQL with the usage migrations applied, and a reactive pool on it, for one test class. */
+/** The shared test PostgreSQL with the usage migrations applied, and a reactive pool on it, for one test class. */
 public final class UsageDatabase implements AutoCloseable {
 
-  private final EmbeddedPostgres postgres;
   private final Pool pool;
 
-  private UsageDatabase(EmbeddedPostgres postgres, Pool pool) {
-    this.postgres = postgres;
+  private UsageDatabase(Pool pool) {
     this.pool = pool;
   }
 
-  public static UsageDatabase start(Vertx vertx) throws IOException {
-    EmbeddedPostgres postgres = EmbeddedPostgres.start();
-    Flyway.configure()
-        .dataSource(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres")
-        .schemas("usage")
-        .locations("classpath:db/migration/usage")
-        .load()
-        .migrate();
-    Pool pool = PgBuilder.pool()
-        .connectingTo(new PgConnectOptions().setHost("localhost").setPort(postgres.getPort())
-            .setDatabase("postgres").setUser("postgres").setPassword("postgres"))
-        .with(new PoolOptions().setMaxSize(4))
-        .using(vertx)
-        .build();
-    return new UsageDatabase(postgres, pool);
+  public static UsageDatabase start(Vertx vertx) {
+    ApexConfig config = TestServices.config();
+    Postgres.migrate(vertx, config, "usage").await();
+    return new UsageDatabase(Postgres.pool(vertx, config));
   }
 
   public Pool pool() {
@@ -51,8 +34,7 @@ public final class UsageDatabase implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     pool.close().await();
-    postgres.close();
   }
 }
