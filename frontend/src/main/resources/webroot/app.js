@@ -46,9 +46,13 @@
 
   const chat = {
     threadId: null,            // kept after the first run_accepted so follow-ups stay in the thread
-    pending: null,             // {frame, turn, timer}: sent, waiting for run_accepted
+    pending: null,             // {frame, turn, timer, resent}: sent, waiting for run_accepted
     turnsByClientMsgId: new Map(),
     runs: new Map(),           // run_id -> {turn, group, list, seen:Set<seq>, finished}
+    // Runs (and not-yet-accepted messages) left behind by "New conversation": their late frames
+    // still arrive on this socket and must not resurface in the fresh conversation.
+    dismissedRuns: new Set(),
+    dismissedMsgIds: new Set(),
   };
 
   // ---------------------------------------------------------------- helpers
@@ -322,6 +326,7 @@
     // A message sent just before the socket dropped may or may not have reached the server;
     // the supervisor's start is idempotent on client_msg_id, so sending it again is safe.
     if (chat.pending) {
+      chat.pending.resent = true;
       sendFrame(chat.pending.frame);
       armAcceptTimeout(chat.pending);
     }
@@ -349,13 +354,24 @@
   }
 
   function onRunAccepted(frame) {
+    if (chat.dismissedMsgIds.has(frame.client_msg_id)) { // sent, then "New conversation" was pressed
+      chat.dismissedMsgIds.delete(frame.client_msg_id);
+      if (frame.run_id) chat.dismissedRuns.add(frame.run_id);
+      return;
+    }
     chat.threadId = frame.thread_id || chat.threadId;
     const turn = chat.turnsByClientMsgId.get(frame.client_msg_id);
+    let resent = false;
     if (chat.pending && chat.pending.frame.client_msg_id === frame.client_msg_id) {
       clearTimeout(chat.pending.timer);
+      resent = Boolean(chat.pending.resent);
       chat.pending = null;
     }
     const run = ensureRun(frame.run_id, turn);
+    // A message re-sent after a reconnect is answered with its original run_accepted, but the
+    // run may have been emitting (or even finished) while the socket was down, and the server
+    // only streams live events: ask for the ones this page has not seen.
+    if (resent && !run.finished) sendFrame({ type: 'resume', run_id: frame.run_id, after_seq: contiguousSeq(run) });
     if (turn) {
       turn.dataset.runId = frame.run_id;
       if (!run.finished) setTurnStatus(turn, 'Accepted, starting…');
@@ -381,6 +397,7 @@
     if (typeof ev.run_id !== 'string' || !Number.isInteger(ev.seq)) {
       return console.warn('apex: run event without run_id/seq ignored', ev);
     }
+    if (chat.dismissedRuns.has(ev.run_id)) return undefined;
     const run = ensureRun(ev.run_id, null);
     if (run.seen.has(ev.seq)) return undefined; // delivered twice (resume, reconnect): show once
     run.seen.add(ev.seq);
@@ -447,7 +464,15 @@
     body.dataset.runId = ev.run_id;
     renderMarkdown(body, ev.final_response || '');
     turn.append(body);
-    keepScrolledToEnd(el.answer, true);
+    revealStart(el.answer, turn);
+  }
+
+  // Scroll a scrolling container so that `child` starts at its top: a long report is read from
+  // its title and summary, not from its last paragraph.
+  function revealStart(container, child) {
+    if (container.scrollHeight <= container.clientHeight) return;
+    const offset = child.getBoundingClientRect().top - container.getBoundingClientRect().top;
+    container.scrollTop = Math.max(0, container.scrollTop + offset - 8);
   }
 
   function renderMarkdown(target, markdown) {
@@ -479,8 +504,10 @@
       el.timeline.append(group);
       run = { turn: turn || null, group, list, seen: new Set(), finished: false };
       chat.runs.set(runId, run);
-    } else if (turn && !run.turn) {
+    } else if (turn && !run.turn) { // events came before run_accepted (reconnect): adopt the turn
       run.turn = turn;
+      const question = turn.querySelector('.question');
+      if (question) run.group.querySelector('.run-title').textContent = `Run: ${truncate(question.textContent, 80)}`;
     }
     return run;
   }
@@ -501,7 +528,9 @@
 
     const time = make('time', 'ev-time', clock(ev.ts));
     if (ev.ts) time.dateTime = ev.ts;
-    li.append(time, make('span', 'ev-agent', ev.agent || ''), make('span', 'ev-type', ev.type.replace(/_/g, ' ')));
+    const seq = make('span', 'ev-seq', `#${ev.seq}`);
+    seq.title = 'sequence number in this run';
+    li.append(seq, time, make('span', 'ev-agent', ev.agent || ''), make('span', 'ev-type', ev.type.replace(/_/g, ' ')));
     li.append(make('span', 'ev-text', describe(ev)));
     if (ev.type === 'agent_thinking' && typeof ev.progress === 'number') {
       const bar = make('progress', 'ev-progress');
@@ -604,7 +633,11 @@
   }
 
   function resetChat() {
-    if (chat.pending) clearTimeout(chat.pending.timer);
+    if (chat.pending) {
+      clearTimeout(chat.pending.timer);
+      chat.dismissedMsgIds.add(chat.pending.frame.client_msg_id);
+    }
+    for (const [runId, run] of chat.runs) if (!run.finished) chat.dismissedRuns.add(runId);
     chat.threadId = null;
     chat.pending = null;
     chat.turnsByClientMsgId.clear();
