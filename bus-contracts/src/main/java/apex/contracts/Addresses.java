@@ -7,7 +7,6 @@ public final class Addresses {
   public static final String AUTH_SIGNUP = "apex.auth.signup";
   public static final String AUTH_LOGIN = "apex.auth.login";
   public static final String AUTH_VERIFY = "apex.auth.verify";
-  public static final String AUTH_ME = "apex.auth.me";
   public static final String AUTH_USER_LOOKUP = "apex.auth.user.lookup";
   public static final String AUTH_TICKET_ISSUE = "apex.auth.ticket.issue";
   public static final String AUTH_TICKET_REDEEM = "apex.auth.ticket.redeem";

@@ -25,16 +25,20 @@ public final class ApexNode {
   static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ApexNode());
     cli.setParameterExceptionHandler((e, a) -> {
       System.err.println("apex: " + e.getMessage());
       e.getCommandLine().usage(System.err);
       return EXIT_USAGE;
     });
-    int code = cli.execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
+    return cli;
   }
 
   abstract static class Common implements Callable<Integer> {

@@ -22,10 +22,13 @@ final class RunStream {
     this.open = open;
   }
 
-  /** Takes an event; answers the events now deliverable, in order (empty when held or a duplicate). */
+  /**
+   * Takes an event; answers the events now deliverable, in order (empty when held, a duplicate, or
+   * after the run's terminal event: a stage cancelled mid-work may still report, but the run is over).
+   */
   List<JsonObject> offer(JsonObject event) {
     long seq = event.getLong("seq");
-    if (seq >= next) {
+    if (seq >= next && !finished) {
       pending.putIfAbsent(seq, event);
     }
     return drain();
@@ -42,7 +45,7 @@ final class RunStream {
     if (!open) {
       return ready;
     }
-    while (!pending.isEmpty() && pending.firstKey() == next) {
+    while (!finished && !pending.isEmpty() && pending.firstKey() == next) {
       JsonObject event = pending.pollFirstEntry().getValue();
       ready.add(event);
       next++;

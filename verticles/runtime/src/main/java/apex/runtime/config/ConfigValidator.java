@@ -21,7 +21,7 @@ final class ConfigValidator {
     positive(c, "ws.ping_interval_seconds", problems);
     positive(c, "cluster.heartbeat_timeout_seconds", problems);
     range(c, "auth.ticket_ttl_seconds", 5, 300, problems);
-    range(c, "ws.max_frame_bytes", 256, 1 << 20, problems);
+    range(c, "ws.max_frame_bytes", 256, 65536, problems);
     // breakers.default is complete; a named breaker overrides only the settings it lists.
     c.section("breakers").forEach(breaker -> ((io.vertx.core.json.JsonObject) breaker.getValue()).fieldNames()
         .forEach(setting -> {
