@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class RunEventEmitter {
   }
 
   private Future<RunEvent> append(RunRef run, Agent agent, EventType type, JsonObject fields) {
-    String ts = Instant.now().toString();
+    String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     // The log entry carries everything but seq (its score), so one round trip places and stores it.
     JsonObject entry = new RunEvent(type, run.runId(), run.threadId(), 0, ts, agent.wire(), fields).toJson();
     entry.remove("seq");
