@@ -111,12 +111,13 @@ public abstract class ApexVerticle extends VerticleBase {
    */
   protected Future<Void> serveStage(String address, Agent agent,
                                     BiFunction<StageRequest, StageWork, Future<? extends Contract>> work) {
+    RunEventEmitter events = emitter();
     return serve(address, body -> {
       StageRequest request = ContractJson.fromJson(body, StageRequest.class);
       if (request.run() == null) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request names no run"));
       }
-      return work.apply(request, new StageWork(emitter(), request.run(), agent)).map(Contract::toJson);
+      return work.apply(request, new StageWork(events, request.run(), agent)).map(Contract::toJson);
     });
   }
 

@@ -11,6 +11,7 @@ import apex.contracts.run.RunView;
 import apex.contracts.run.StartRun;
 import apex.contracts.run.ThreadSummary;
 import apex.runtime.ApexVerticle;
+import apex.runtime.events.RunEventEmitter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public class SupervisorVerticle extends ApexVerticle {
   private ChatStore store;
+  private RunEventEmitter emitter;
   private final Map<String, RunPipeline> active = new HashMap<>();
 
   @Override
@@ -40,6 +42,7 @@ public class SupervisorVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
+    emitter = emitter();
     vertx.eventBus().<JsonObject>consumer(Addresses.SUPERVISOR_STOP, message -> stop(message.body()));
     return postgres("chat")
         .onSuccess(pool -> store = new ChatStore(pool))
@@ -74,7 +77,7 @@ public class SupervisorVerticle extends ApexVerticle {
   /** Runs after the reply is on its way, so {@code run_accepted} reaches the browser first. */
   private void launch(StartRun start, RunAccepted accepted) {
     RunRef run = new RunRef(accepted.runId(), accepted.threadId(), start.userId());
-    RunPipeline pipeline = new RunPipeline(calls, emitter(), store, run, start.text());
+    RunPipeline pipeline = new RunPipeline(calls, emitter, store, run, start.text());
     active.put(run.runId(), pipeline);
     AtomicBoolean settled = new AtomicBoolean();
     long timeoutMs = settings.number("runs.timeout_ms");
