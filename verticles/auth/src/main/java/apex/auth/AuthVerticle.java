@@ -27,14 +27,8 @@ public class AuthVerticle extends ApexVerticle {
   private TicketStore tickets;
   private String decoyHash;
 
-  @Override
-  protected String serviceName() {
-    return "auth";
-  }
-
-  @Override
-  protected String serviceAddress() {
-    return Addresses.AUTH_LOGIN;
+  public AuthVerticle() {
+    super("auth", Addresses.AUTH_LOGIN);
   }
 
   @Override

@@ -23,14 +23,8 @@ import io.vertx.core.json.JsonObject;
 public class DataVerticle extends ApexVerticle {
   private UsageAggregates aggregates;
 
-  @Override
-  protected String serviceName() {
-    return "data";
-  }
-
-  @Override
-  protected String serviceAddress() {
-    return Addresses.STAGE_DATA;
+  public DataVerticle() {
+    super("data", Addresses.STAGE_DATA);
   }
 
   @Override

@@ -17,14 +17,8 @@ public class OptimizerVerticle extends ApexVerticle {
   private final SavingsPlanner planner = new SavingsPlanner();
   private PricingCatalog catalog;
 
-  @Override
-  protected String serviceName() {
-    return "optimizer";
-  }
-
-  @Override
-  protected String serviceAddress() {
-    return Addresses.STAGE_OPTIMIZER;
+  public OptimizerVerticle() {
+    super("optimizer", Addresses.STAGE_OPTIMIZER);
   }
 
   @Override

@@ -16,14 +16,8 @@ import java.util.List;
 public class ReportVerticle extends ApexVerticle {
   private final ReportComposer composer = new ReportComposer();
 
-  @Override
-  protected String serviceName() {
-    return "report";
-  }
-
-  @Override
-  protected String serviceAddress() {
-    return Addresses.STAGE_REPORT;
+  public ReportVerticle() {
+    super("report", Addresses.STAGE_REPORT);
   }
 
   @Override

@@ -51,11 +51,25 @@ public abstract class ApexVerticle extends VerticleBase {
   private RunEventEmitter emitter;
   private final List<Supplier<Future<?>>> closers = new ArrayList<>();
 
-  /** The service name used in discovery, health and logs: {@code triage}, {@code auth} … */
-  protected abstract String serviceName();
+  private final String serviceName;
+  private final String serviceAddress;
 
-  /** The address this service is found at (its main contract). */
-  protected abstract String serviceAddress();
+  /**
+   * @param serviceName    the name used in discovery, health and logs: {@code triage}, {@code auth} …
+   * @param serviceAddress the address this service is found at (its main contract)
+   */
+  protected ApexVerticle(String serviceName, String serviceAddress) {
+    this.serviceName = serviceName;
+    this.serviceAddress = serviceAddress;
+  }
+
+  protected String serviceName() {
+    return serviceName;
+  }
+
+  protected String serviceAddress() {
+    return serviceAddress;
+  }
 
   protected abstract Future<?> startService();
 

@@ -30,14 +30,8 @@ public class SupervisorVerticle extends ApexVerticle {
   private RunEventEmitter emitter;
   private final Map<String, RunPipeline> active = new HashMap<>();
 
-  @Override
-  protected String serviceName() {
-    return "supervisor";
-  }
-
-  @Override
-  protected String serviceAddress() {
-    return Addresses.SUPERVISOR_START;
+  public SupervisorVerticle() {
+    super("supervisor", Addresses.SUPERVISOR_START);
   }
 
   @Override

@@ -26,14 +26,8 @@ public class TriageVerticle extends ApexVerticle {
   /** Below this many rows, or with data on fewer than half the window's days, the answer is partial. */
   static final int MIN_ROWS = 50;
 
-  @Override
-  protected String serviceName() {
-    return "triage";
-  }
-
-  @Override
-  protected String serviceAddress() {
-    return Addresses.STAGE_TRIAGE;
+  public TriageVerticle() {
+    super("triage", Addresses.STAGE_TRIAGE);
   }
 
   @Override

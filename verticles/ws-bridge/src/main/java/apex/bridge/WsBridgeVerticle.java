@@ -34,14 +34,13 @@ public class WsBridgeVerticle extends ApexVerticle {
   private Authenticator authenticator;
   private EventLog eventLog;
 
-  @Override
-  protected String serviceName() {
-    return "ws-bridge";
+  public WsBridgeVerticle() {
+    super("ws-bridge", null);
   }
 
   @Override
   protected String serviceAddress() {
-    return "http://" + settings.string("http.host") + ":" + settings.integer("http.port");
+    return "http://" + settings.string("http.host") + ":" + server.actualPort();
   }
 
   /** The port actually bound (differs from config when it asked for 0). */
