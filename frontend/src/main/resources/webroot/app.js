@@ -30,7 +30,9 @@
 
   // ---------------------------------------------------------------- state
 
-  let session = null;          // {access_token, user_id, email, expires_at}
+  // {access_token, user_id, email, expires_at, refresh_at, refresh_token, refresh_expires_at}
+  // (times in epoch ms), mirrored in sessionStorage under SESSION_KEY.
+  let session = null;
   let signupMode = false;
 
   const conn = {
@@ -42,6 +44,9 @@
     attempt: 0,
     reconnectTimer: null,
     pingTimer: null,
+    renewing: false,           // reconnecting after token_expired
+    socketToken: null,         // the access token the current socket's ticket was bought with
+    resyncTimer: null,         // re-send after a frame-level rate_limited
   };
 
   const chat = {
@@ -113,14 +118,30 @@
   // ---------------------------------------------------------------- REST
 
   class ApiError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, retryAfterMs) {
       super(message);
       this.status = status;
       this.code = code;
+      this.retryAfterMs = retryAfterMs; // set on 429 rate_limited
     }
   }
 
-  async function api(path, { body, token } = {}) {
+  // How long a 429 asks us to wait: the body's retry_after_ms, else the Retry-After header
+  // (seconds), else one second.
+  function retryAfterOf(res, err) {
+    const ms = Number(err && err.retry_after_ms);
+    if (Number.isFinite(ms) && ms >= 0) return ms;
+    const secs = Number(res.headers.get('Retry-After'));
+    if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+    return 1000;
+  }
+
+  function seconds(ms) {
+    return Math.max(1, Math.ceil(ms / 1000));
+  }
+
+  // One POST, no retries. `token` goes into Authorization; a 204 answers null.
+  async function request(path, { body, token } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -138,38 +159,177 @@
     if (!res.ok) {
       const err = (data && data.error) || {};
       throw new ApiError(res.status, err.code || `HTTP_${res.status}`,
-        err.message || `The server answered ${res.status}.`);
+        err.message || `The server answered ${res.status}.`,
+        res.status === 429 ? retryAfterOf(res, err) : undefined);
     }
     return data;
   }
 
+  function isStaleTokenError(e) {
+    return e instanceof ApiError && e.status === 401 && (e.code === 'unauthorized' || e.code === 'token_expired');
+  }
+
+  // A call with the session's access token. A 401 `unauthorized` (or `token_expired`) while a
+  // refresh token is stored refreshes once (shared with any refresh already in flight) and
+  // retries the call once.
+  async function authedApi(path, opts = {}) {
+    if (!session) throw new ApiError(401, 'unauthorized', 'Not logged in.');
+    const used = session.access_token;
+    try {
+      return await request(path, { ...opts, token: used });
+    } catch (e) {
+      if (!isStaleTokenError(e) || !session || !session.refresh_token) throw e;
+      // Another path may have refreshed while this call was out: then just use the new token.
+      if (session.access_token === used) await refreshSession();
+      if (!session) throw e;
+      return request(path, { ...opts, token: session.access_token });
+    }
+  }
+
   // ---------------------------------------------------------------- session
+
+  const SESSION_ENDED = 'Your session ended; please log in again.';
+  const SIGNED_OUT = 'You were signed out.';
+  const ACCESS_TTL_DEFAULT_S = 900;
+  const REFRESH_AT = 0.8;            // refresh when 80% of the access token's life has passed
+  const REFRESH_RETRY_MS = 10000;    // after a refresh that failed without a 401
+  const EXPIRY_MARGIN_MS = 5000;     // an access token this close to expiry counts as expired
+
+  const auth = {
+    epoch: 0,                  // bumped whenever the session ends: late refresh answers are dropped
+    refreshing: null,          // the one refresh request in flight (its promise), or null
+    refreshTimer: null,
+  };
 
   function loadSession() {
     try {
       const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
-      if (s && s.access_token && (!s.expires_at || s.expires_at > Date.now())) return s;
+      if (s && s.access_token) {
+        const now = Date.now();
+        const accessOk = !s.expires_at || s.expires_at > now;
+        const refreshOk = Boolean(s.refresh_token) && (!s.refresh_expires_at || s.refresh_expires_at > now);
+        if (accessOk || refreshOk) return s;
+      }
     } catch (e) { /* unreadable storage: start logged out */ }
-    sessionStorage.removeItem(SESSION_KEY);
+    try { sessionStorage.removeItem(SESSION_KEY); } catch (e) { /* ignore */ }
     return null;
   }
 
+  // Stores a token response (login, signup or refresh) and schedules the next refresh.
   function saveSession(tokens, email) {
+    const now = Date.now();
+    const expiresIn = Number(tokens.expires_in) > 0 ? Number(tokens.expires_in) : ACCESS_TTL_DEFAULT_S;
+    const refreshIn = Number(tokens.refresh_expires_in);
     session = {
       access_token: tokens.access_token,
-      user_id: tokens.user_id,
+      user_id: tokens.user_id || (session && session.user_id) || null,
       email,
-      expires_at: Date.now() + (tokens.expires_in || 0) * 1000,
+      expires_at: now + expiresIn * 1000,
+      refresh_at: now + expiresIn * 1000 * REFRESH_AT,
+      // Refresh tokens rotate: the one just used is spent, so never keep an old one.
+      refresh_token: tokens.refresh_token || null,
+      refresh_expires_at: refreshIn > 0 ? now + refreshIn * 1000 : null,
     };
     try { sessionStorage.setItem(SESSION_KEY, JSON.stringify(session)); } catch (e) { /* memory only */ }
+    scheduleRefresh();
   }
 
-  function logout(reason) {
+  function accessExpiringSoon() {
+    return Boolean(session && session.expires_at && session.expires_at - Date.now() < EXPIRY_MARGIN_MS);
+  }
+
+  function scheduleRefresh(delayMs) {
+    clearTimeout(auth.refreshTimer);
+    auth.refreshTimer = null;
+    if (!session || !session.refresh_token) return;
+    let delay = delayMs;
+    if (delay === undefined) {
+      const at = session.refresh_at || (session.expires_at ? session.expires_at - 60000 : Date.now());
+      delay = Math.max(0, at - Date.now());
+    }
+    auth.refreshTimer = setTimeout(onRefreshTimer, delay);
+  }
+
+  function onRefreshTimer() {
+    auth.refreshTimer = null;
+    if (!session) return;
+    refreshSession().catch((e) => {
+      // A 401 already ended the session; anything else is transient: try again while the
+      // refresh token lasts (a connect that needs a fresh token will also try on its own).
+      if (!session || e.status === 401) return;
+      scheduleRefresh(e.status === 429 ? e.retryAfterMs : REFRESH_RETRY_MS);
+    });
+  }
+
+  // POST /api/auth/refresh. Only one is ever in flight: a second use of the same refresh token
+  // would revoke the whole session, so every caller shares the same promise. Resolves with the
+  // token response; a 401 ends the session (back to the login screen) before rejecting.
+  function refreshSession() {
+    if (auth.refreshing) return auth.refreshing;
+    if (!session || !session.refresh_token) {
+      return Promise.reject(new ApiError(401, 'unauthorized', 'No refresh token.'));
+    }
+    const epoch = auth.epoch;
+    const { email, refresh_token: refreshToken } = session;
+    const promise = (async () => {
+      try {
+        const tokens = await request('/api/auth/refresh', { body: { refresh_token: refreshToken } });
+        if (!tokens || !tokens.access_token) throw new ApiError(0, 'bad_response', 'The refresh answer had no token.');
+        if (epoch === auth.epoch && session) saveSession(tokens, email);
+        return tokens;
+      } catch (e) {
+        if (e.status === 401 && epoch === auth.epoch && session) endSession(SESSION_ENDED);
+        throw e;
+      }
+    })();
+    auth.refreshing = promise;
+    const done = () => { if (auth.refreshing === promise) auth.refreshing = null; };
+    promise.then(done, done);
+    return promise;
+  }
+
+  // Ends the session on this page only (expired, revoked, or after Log out).
+  function endSession(reason) {
     session = null;
+    auth.epoch += 1;
+    auth.refreshing = null;
+    clearTimeout(auth.refreshTimer);
+    auth.refreshTimer = null;
     try { sessionStorage.removeItem(SESSION_KEY); } catch (e) { /* ignore */ }
     disconnect();
     resetChat();
     showLogin(reason);
+  }
+
+  // Log out: POST /api/auth/logout (best effort), then close the socket with 1000. Local state
+  // is cleared at once, whatever the server answers.
+  async function logOut() {
+    const s = session;
+    if (!s) return;
+    const inFlight = auth.refreshing;
+    const ws = conn.ws;
+    conn.ws = null; // detached: its close must not trigger a reconnect, and disconnect() leaves it open
+    endSession('');
+    try {
+      await Promise.race([revokeOnServer(s, inFlight), new Promise((r) => setTimeout(r, 4000))]);
+    } catch (e) { /* best effort */ }
+    if (ws) { try { ws.close(1000, 'logout'); } catch (e) { /* already closed */ } }
+  }
+
+  async function revokeOnServer(s, inFlight) {
+    let tokens = { access_token: s.access_token, refresh_token: s.refresh_token };
+    if (inFlight) { // a refresh was out: its answer holds the live refresh token
+      try { tokens = await inFlight; } catch (e) { /* keep the old pair */ }
+    }
+    const body = { refresh_token: tokens.refresh_token || undefined };
+    try {
+      await request('/api/auth/logout', { token: tokens.access_token, body });
+    } catch (e) {
+      if (!isStaleTokenError(e) || !tokens.refresh_token) return;
+      // Access token expired: refresh once, then log out with the new pair.
+      const fresh = await request('/api/auth/refresh', { body: { refresh_token: tokens.refresh_token } });
+      await request('/api/auth/logout', { token: fresh.access_token, body: { refresh_token: fresh.refresh_token } });
+    }
   }
 
   // ---------------------------------------------------------------- views
@@ -181,6 +341,7 @@
     el.loginError.textContent = reason || '';
     el.password.value = '';
     el.loginSubmit.disabled = false;
+    if (lockout.timer) tickLockout(); // a lockout still running keeps its message and the button off
     (el.email.value ? el.password : el.email).focus();
   }
 
@@ -202,11 +363,37 @@
     el.password.autocomplete = on ? 'new-password' : 'current-password';
     if (on) el.password.minLength = PASSWORD_MIN_SIGNUP; else el.password.removeAttribute('minlength');
     el.passwordHint.hidden = !on;
-    el.loginError.textContent = '';
+    if (!lockout.timer) el.loginError.textContent = '';
+  }
+
+  // A 429 on login/signup: too many attempts for this account or address. The submit button
+  // stays disabled, and #login-error counts down, until the server's retry_after_ms has passed.
+  const lockout = { until: 0, timer: null };
+
+  function startLockout(ms) {
+    lockout.until = Date.now() + ms;
+    clearInterval(lockout.timer);
+    lockout.timer = setInterval(tickLockout, 250);
+    tickLockout();
+  }
+
+  function tickLockout() {
+    const left = lockout.until - Date.now();
+    if (left <= 0) {
+      clearInterval(lockout.timer);
+      lockout.timer = null;
+      el.loginSubmit.disabled = false;
+      el.loginError.textContent = '';
+      return;
+    }
+    el.loginSubmit.disabled = true;
+    const text = `Too many attempts. Try again in ${seconds(left)} s.`;
+    if (el.loginError.textContent !== text) el.loginError.textContent = text;
   }
 
   async function onLoginSubmit(event) {
     event.preventDefault();
+    if (lockout.timer) return undefined; // locked out by a 429: the countdown says until when
     const email = el.email.value.trim();
     const password = el.password.value;
     if (!email || !email.includes('@')) return loginError('Enter your email address.', el.email);
@@ -217,15 +404,23 @@
     el.loginSubmit.disabled = true;
     el.loginError.textContent = '';
     try {
-      const tokens = await api(signupMode ? '/api/auth/signup' : '/api/auth/login', { body: { email, password } });
+      const tokens = await request(signupMode ? '/api/auth/signup' : '/api/auth/login', { body: { email, password } });
+      if (!tokens || !tokens.access_token) throw new ApiError(0, 'bad_response', 'The server sent no token.');
+      auth.epoch += 1; // an answer to a refresh of an earlier session must not overwrite this one
+      auth.refreshing = null;
       saveSession(tokens, email);
       el.password.value = '';
       showChat();
     } catch (e) {
+      if (e.status === 429) {
+        startLockout(e.retryAfterMs);
+        return undefined;
+      }
       loginError(e.status === 401 && !signupMode ? 'Wrong email or password.' : e.message, el.password);
     } finally {
-      el.loginSubmit.disabled = false;
+      if (!lockout.timer) el.loginSubmit.disabled = false;
     }
+    return undefined;
   }
 
   function loginError(text, focus) {
@@ -255,38 +450,107 @@
     if (!session || conn.ws || conn.fetchingTicket) return;
     const generation = conn.generation;
     conn.intentionalClose = false;
-    setStatus(conn.attempt === 0 ? 'connecting' : 'reconnecting');
+    setStatus(conn.attempt === 0 && !conn.renewing ? 'connecting' : 'reconnecting');
     let ticket;
+    let socketToken;
     conn.fetchingTicket = true;
     try {
-      // Tickets are single use: every (re)connect asks for a fresh one.
-      ticket = (await api('/api/ws-ticket', { token: session.access_token })).ticket;
-    } catch (e) {
+      // An access token at (or past) its expiry cannot buy a ticket: renew it first.
+      if (accessExpiringSoon() && session.refresh_token) await refreshSession();
       if (generation !== conn.generation || !session) return;
-      if (e.status === 401) return logout('Your session has expired. Please log in again.');
-      return scheduleReconnect(e.message);
+      // Tickets are single use: every (re)connect asks for a fresh one.
+      ticket = (await authedApi('/api/ws-ticket')).ticket;
+      socketToken = session && session.access_token;
+    } catch (e) {
+      if (generation !== conn.generation || !session) return; // includes a refresh 401: already at login
+      if (e.status === 429) { // rate limited: wait as long as the server asks, then try again
+        const wait = e.retryAfterMs;
+        setStatus('reconnecting', `rate limited; retrying in ${seconds(wait)} s`);
+        conn.reconnectTimer = setTimeout(connect, wait);
+        return;
+      }
+      if (e.status === 401) {
+        endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED);
+        return;
+      }
+      scheduleReconnect(e.message);
+      return;
     } finally {
       conn.fetchingTicket = false;
     }
     if (generation !== conn.generation || !session || conn.ws) return;
     const ws = new WebSocket(wsUrl(ticket));
     conn.ws = ws;
+    conn.socketToken = socketToken;
     ws.addEventListener('message', (ev) => { if (conn.ws === ws) onFrameText(ev.data); });
     ws.addEventListener('close', (ev) => onSocketClose(ws, ev));
   }
 
-  function onSocketClose(ws, ev) {
-    if (conn.ws !== ws) return;
+  // The socket is gone (or about to go): stop using it and hold the unacknowledged message.
+  function socketLost() {
     conn.ws = null;
     conn.ready = false;
     clearInterval(conn.pingTimer);
-    if (conn.intentionalClose || !session) { setStatus('disconnected'); return; }
     if (chat.pending) { // its acknowledgement cannot come now; it is sent again on reconnect
       clearTimeout(chat.pending.timer);
       setTurnStatus(chat.pending.turn, 'Waiting for the connection…');
     }
+    updateSendEnabled();
+  }
+
+  function onSocketClose(ws, ev) {
+    if (conn.ws !== ws) return;
+    if (conn.intentionalClose || !session) {
+      conn.ws = null;
+      conn.ready = false;
+      clearInterval(conn.pingTimer);
+      setStatus('disconnected');
+      return;
+    }
+    // The server names auth failures in the close reason (`<code>: <message>`); normally an
+    // error frame has said so already, but a close alone must be understood too.
+    const reasonCode = String(ev.reason || '').split(':')[0].trim();
+    if (reasonCode === 'token_revoked') { endSession(SIGNED_OUT); return; }
+    if (reasonCode === 'token_expired') { renewAndReconnect(); return; }
+    socketLost();
     const why = ev.code === 1008 ? 'refused by the server' : ev.code === 1009 ? 'message too big' : `code ${ev.code}`;
     scheduleReconnect(`connection lost, ${why}`);
+  }
+
+  // `token_expired` on the socket: the server is about to close it. Refresh the access token
+  // (unless it was refreshed since this socket opened), get a new ticket, reconnect; the
+  // connection_ready handler then re-sends an unacknowledged message and resumes every unfinished
+  // run after its last contiguous seq, and duplicates are dropped by seq, as on any reconnect.
+  async function renewAndReconnect() {
+    const ws = conn.ws;
+    const socketToken = conn.socketToken;
+    socketLost();
+    if (ws) { try { ws.close(1000, 'token expired'); } catch (e) { /* already closing */ } }
+    clearTimeout(conn.reconnectTimer);
+    conn.reconnectTimer = null;
+    conn.renewing = true;
+    setStatus('reconnecting', 'renewing the session');
+    const generation = conn.generation;
+    try {
+      if (session && session.refresh_token && (session.access_token === socketToken || accessExpiringSoon())) {
+        await refreshSession();
+      }
+    } catch (e) {
+      if (generation !== conn.generation || !session) return; // a 401 has already ended the session
+      if (e.status === 429) {
+        setStatus('reconnecting', `rate limited; retrying in ${seconds(e.retryAfterMs)} s`);
+        conn.reconnectTimer = setTimeout(connect, e.retryAfterMs);
+        return;
+      }
+      scheduleReconnect(`could not renew the session: ${e.message}`);
+      return;
+    }
+    if (generation !== conn.generation || !session) return;
+    if (!session.refresh_token && session.access_token === socketToken) {
+      endSession(SESSION_ENDED); // nothing to renew with (a session stored by an older page)
+      return;
+    }
+    connect();
   }
 
   function scheduleReconnect(detail) {
@@ -305,6 +569,8 @@
     conn.reconnectTimer = null;
     conn.attempt = 0;
     conn.ready = false;
+    conn.renewing = false;
+    clearTimeout(conn.resyncTimer);
     const ws = conn.ws;
     conn.ws = null;
     if (ws) ws.close(1000, 'logout');
@@ -320,6 +586,7 @@
   function onConnectionReady() {
     conn.ready = true;
     conn.attempt = 0;
+    conn.renewing = false;
     setStatus('connected');
     clearInterval(conn.pingTimer);
     conn.pingTimer = setInterval(() => sendFrame({ type: 'ping' }), PING_INTERVAL_MS);
@@ -380,6 +647,9 @@
   }
 
   function onErrorFrame(frame) {
+    if (frame.code === 'token_expired') return renewAndReconnect();
+    if (frame.code === 'token_revoked') return endSession(SIGNED_OUT);
+    if (frame.code === 'rate_limited') return onRateLimited(frame);
     const text = `${frame.message || 'Something went wrong.'} (${frame.code || 'ERROR'})`;
     showAlert(text);
     // An error while a message waits for its run_accepted is the server refusing that message.
@@ -390,6 +660,44 @@
       failTurn(p.turn, `Not sent: ${text}`);
       if (!el.message.value) el.message.value = p.frame.text;
       updateSendEnabled();
+    }
+  }
+
+  // `rate_limited` frame: say how long to wait; if it refused a user_message (ref =
+  // client_msg_id), that message did not start a run, so its text goes back in the box.
+  function onRateLimited(frame) {
+    const ms = Number(frame.retry_after_ms);
+    showAlert(Number.isFinite(ms) && ms >= 0
+      ? `Slow down: try again in ${seconds(ms)} s`
+      : `Slow down: ${frame.message || 'too many requests'}`);
+    const p = chat.pending;
+    if (frame.ref && p && frame.ref === p.frame.client_msg_id) {
+      clearTimeout(p.timer);
+      chat.pending = null;
+      failTurn(p.turn, 'Not sent: too many messages. Try again shortly.');
+      if (!el.message.value) el.message.value = p.frame.text;
+      el.message.focus();
+      updateSendEnabled();
+    } else if (!frame.ref) {
+      // A frame-level limit: whichever frame it answered was dropped unread, and it may have been
+      // a resume or the unacknowledged message. Once the wait is over, send those again; both are
+      // idempotent (client_msg_id, and duplicate events are dropped by seq).
+      clearTimeout(conn.resyncTimer);
+      conn.resyncTimer = setTimeout(resync, Number.isFinite(ms) && ms >= 0 ? ms : 1000);
+    }
+    return undefined;
+  }
+
+  function resync() {
+    conn.resyncTimer = null;
+    if (!conn.ready) return; // a reconnect re-sends and resumes on its own
+    if (chat.pending) {
+      sendFrame(chat.pending.frame);
+      chat.pending.resent = true;
+      armAcceptTimeout(chat.pending);
+    }
+    for (const [runId, run] of chat.runs) {
+      if (!run.finished) sendFrame({ type: 'resume', run_id: runId, after_seq: contiguousSeq(run) });
     }
   }
 
@@ -655,7 +963,7 @@
 
   el.loginForm.addEventListener('submit', onLoginSubmit);
   el.modeToggle.addEventListener('click', () => setSignupMode(!signupMode));
-  el.logout.addEventListener('click', () => logout(''));
+  el.logout.addEventListener('click', () => { logOut(); });
   el.newThread.addEventListener('click', () => { resetChat(); el.message.focus(); });
   el.composer.addEventListener('submit', (e) => { e.preventDefault(); sendMessage(el.message.value); });
   el.message.addEventListener('keydown', (e) => {
@@ -670,5 +978,10 @@
   window.addEventListener('online', () => { if (session && !conn.ws) connect(); });
 
   session = loadSession();
-  if (session) showChat(); else showLogin('');
+  if (session) {
+    scheduleRefresh(); // at 80% of the token's life, or at once if that has passed
+    showChat();
+  } else {
+    showLogin('');
+  }
 })();

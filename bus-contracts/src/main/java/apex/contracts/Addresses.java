@@ -7,6 +7,10 @@ public final class Addresses {
   public static final String AUTH_SIGNUP = "apex.auth.signup";
   public static final String AUTH_LOGIN = "apex.auth.login";
   public static final String AUTH_VERIFY = "apex.auth.verify";
+  public static final String AUTH_REFRESH = "apex.auth.refresh";
+  public static final String AUTH_LOGOUT = "apex.auth.logout";
+  /** Published by auth when an access token is revoked; every bridge closes the sockets it opened. */
+  public static final String AUTH_REVOKED = "apex.auth.revoked";
   public static final String AUTH_USER_LOOKUP = "apex.auth.user.lookup";
   public static final String AUTH_TICKET_ISSUE = "apex.auth.ticket.issue";
   public static final String AUTH_TICKET_REDEEM = "apex.auth.ticket.redeem";

@@ -81,9 +81,9 @@ class ContractSchemaTest {
   void runAndAuthMessagesMatchTheirSchemas() {
     assertValid(Schemas.START_RUN, new StartRun("u-1", "c-1", null, "Analyze my AI costs"));
     assertValid(Schemas.CREDENTIALS, new Credentials("demo@apex.dev", "a long password"));
-    assertValid(Schemas.TOKEN_RESPONSE, new TokenResponse("eyJ.x.y", "Bearer", 900, "u-1"));
+    assertValid(Schemas.TOKEN_RESPONSE, new TokenResponse("eyJ.x.y", "Bearer", 900, "u-1", "r".repeat(43), 604800));
     assertValid(Schemas.TICKET, new Ticket("abcdefghijklmnopqrstuvwxyz012345", 30));
-    assertValid(Schemas.VERIFIED_USER, new VerifiedUser("u-1", "demo@apex.dev", List.of("user"), 1_900_000_000L));
+    assertValid(Schemas.VERIFIED_USER, new VerifiedUser("u-1", "demo@apex.dev", List.of("user"), 1_900_000_000L, "j-1"));
   }
 
   @Test
@@ -96,6 +96,7 @@ class ContractSchemaTest {
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.ConnectionReady("k-1", "u-1", ServerFrames.PROTOCOL_VERSION));
     assertValid(Schemas.SERVER_FRAME, new RunAccepted("c-1", "r-1", "t-1"));
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.ErrorFrame("invalid_frame", "not JSON", null));
+    assertValid(Schemas.SERVER_FRAME, new ServerFrames.ErrorFrame("rate_limited", "slow down", "c-1", 1200L));
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.Pong());
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.ThreadHistory("t-1", "Analyze",
         List.of(new ThreadMessage("user", "Analyze", "r-1", "2026-11-22T10:00:00Z"))));

@@ -13,8 +13,15 @@ public final class ServerFrames {
     }
   }
 
-  /** {@code ref} names what the error answers: a client_msg_id, a run_id, or the offending frame type. */
-  public record ErrorFrame(String code, String message, String ref) implements Frame {
+  /**
+   * {@code ref} names what the error answers: a client_msg_id, a run_id, or the offending frame
+   * type; {@code retryAfterMs} comes with {@code rate_limited}.
+   */
+  public record ErrorFrame(String code, String message, String ref, Long retryAfterMs) implements Frame {
+    public ErrorFrame(String code, String message, String ref) {
+      this(code, message, ref, null);
+    }
+
     @Override
     public String frameType() {
       return "error";

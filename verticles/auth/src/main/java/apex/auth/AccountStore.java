@@ -26,6 +26,12 @@ final class AccountStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(account(rows.iterator().next())));
   }
 
+  Future<Optional<Account>> byId(String id) {
+    return pool.preparedQuery("SELECT id, email, password_hash, roles FROM auth.users WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(account(rows.iterator().next())));
+  }
+
   /** Inserts unless the email exists; answers the new account, or empty when the email was taken. */
   Future<Optional<Account>> create(String email, String passwordHash) {
     String id = UUID.randomUUID().toString();

@@ -4,6 +4,8 @@ import apex.contracts.Addresses;
 import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
 import apex.contracts.auth.Credentials;
+import apex.contracts.auth.Logout;
+import apex.contracts.auth.Revocation;
 import apex.contracts.auth.TicketRequest;
 import apex.contracts.auth.TokenCheck;
 import apex.contracts.auth.TokenResponse;
@@ -12,19 +14,26 @@ import apex.contracts.auth.VerifiedUser;
 import apex.runtime.ApexVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Accounts, access tokens and WebSocket tickets. Password hashing runs on worker threads; a login
- * for an unknown email hashes anyway and fails with the same answer as a wrong password.
+ * Accounts, access and refresh tokens, revocation and WebSocket tickets. Password hashing runs on
+ * worker threads; a login for an unknown email hashes anyway and fails with the same answer as a
+ * wrong password. Every verification consults the denylist, so a logout is effective on the next
+ * request anywhere in the cluster.
  */
 public class AuthVerticle extends ApexVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+
   private final PasswordHasher hasher = new PasswordHasher();
   private AccountStore accounts;
   private TokenIssuer tokens;
   private TicketStore tickets;
+  private SessionStore sessions;
   private String decoyHash;
 
   public AuthVerticle() {
@@ -35,6 +44,7 @@ public class AuthVerticle extends ApexVerticle {
   protected Future<?> startService() {
     tokens = new TokenIssuer(vertx, settings);
     tickets = new TicketStore(redis(), settings.integer("auth.ticket_ttl_seconds"));
+    sessions = new SessionStore(redis(), settings.integer("auth.refresh_ttl_seconds"));
     return postgres("auth")
         .onSuccess(pool -> accounts = new AccountStore(pool))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash("decoy-password-for-unknown-emails")))
@@ -43,10 +53,14 @@ public class AuthVerticle extends ApexVerticle {
         .compose(v -> Future.all(List.of(
             serve(Addresses.AUTH_SIGNUP, this::signup),
             serve(Addresses.AUTH_LOGIN, this::login),
-            serve(Addresses.AUTH_VERIFY, body -> verify(body).map(VerifiedUser::toJson)),
+            serve(Addresses.AUTH_REFRESH, this::refresh),
+            serve(Addresses.AUTH_LOGOUT, this::logout),
+            serve(Addresses.AUTH_VERIFY, body -> verify(ContractJson.fromJson(body, TokenCheck.class).token())
+                .map(VerifiedUser::toJson)),
             serve(Addresses.AUTH_USER_LOOKUP, this::lookup),
             serve(Addresses.AUTH_TICKET_ISSUE, this::issueTicket),
-            serve(Addresses.AUTH_TICKET_REDEEM, body -> tickets.redeem(body.getString("token")).map(VerifiedUser::toJson)))));
+            serve(Addresses.AUTH_TICKET_REDEEM, body -> tickets.redeem(body.getString("token"))
+                .compose(user -> notRevoked(user)).map(VerifiedUser::toJson)))));
   }
 
   private Future<JsonObject> signup(JsonObject body) {
@@ -56,7 +70,7 @@ public class AuthVerticle extends ApexVerticle {
     return vertx.executeBlocking(() -> hasher.hash(credentials.password()))
         .compose(hash -> accounts.create(email, hash))
         .compose(created -> created
-            .map(account -> Future.succeededFuture(tokenFor(account)))
+            .map(this::newSession)
             .orElseGet(() -> Future.failedFuture(ErrorCode.CONFLICT.failure("email: an account already exists"))));
   }
 
@@ -69,17 +83,57 @@ public class AuthVerticle extends ApexVerticle {
           return matches ? found : Optional.<AccountStore.Account>empty();
         }))
         .compose(account -> account
-            .map(a -> Future.succeededFuture(tokenFor(a)))
+            .map(this::newSession)
             .orElseGet(() -> Future.failedFuture(ErrorCode.INVALID_CREDENTIALS.failure("email or password is wrong"))));
   }
 
-  private JsonObject tokenFor(AccountStore.Account account) {
-    String token = tokens.issue(account.id(), account.email(), account.roles());
-    return new TokenResponse(token, "Bearer", tokens.ttlSeconds(), account.id()).toJson();
+  private Future<JsonObject> newSession(AccountStore.Account account) {
+    return sessions.startFamily(account.id()).map(refresh -> tokenResponse(account, refresh));
   }
 
-  private Future<VerifiedUser> verify(JsonObject body) {
-    return tokens.verify(ContractJson.fromJson(body, TokenCheck.class).token());
+  private Future<JsonObject> refresh(JsonObject body) {
+    return sessions.redeem(body.getString("refresh_token"))
+        .compose(redeemed -> accounts.byId(redeemed.userId()).compose(account -> account
+            .map(a -> sessions.next(redeemed).map(next -> tokenResponse(a, next)))
+            .orElseGet(() -> Future.failedFuture(ErrorCode.TOKEN_REVOKED.failure("the account no longer exists")))));
+  }
+
+  private JsonObject tokenResponse(AccountStore.Account account, String refreshToken) {
+    String token = tokens.issue(account.id(), account.email(), account.roles());
+    return new TokenResponse(token, "Bearer", tokens.ttlSeconds(), account.id(), refreshToken,
+        sessions.refreshTtlSeconds()).toJson();
+  }
+
+  /** Ends the refresh family and denylists the access token; bridges close its sockets. */
+  private Future<JsonObject> logout(JsonObject body) {
+    Logout logout = ContractJson.fromJson(body, Logout.class);
+    VerifiedUser user = logout.user();
+    if (user == null || user.jti() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("logout needs the verified user"));
+    }
+    return sessions.revokeFamily(user.userId(), logout.refreshToken())
+        .compose(v -> sessions.deny(user.jti(), user.expiresAt()))
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.AUTH_REVOKED, new Revocation(user.userId(), user.jti()).toJson()))
+        .map(v -> new JsonObject().put("revoked", true));
+  }
+
+  private Future<VerifiedUser> verify(String token) {
+    return tokens.verify(token).compose(this::notRevoked);
+  }
+
+  /**
+   * The denylist check. When Redis cannot answer, verification goes on without it (logged): an
+   * outage must not log everybody out; revocations made before it stay in Redis.
+   */
+  private Future<VerifiedUser> notRevoked(VerifiedUser user) {
+    return sessions.denied(user.jti())
+        .recover(e -> {
+          LOG.warn("revocation check skipped, Redis unavailable: {}", e.getMessage());
+          return Future.succeededFuture(false);
+        })
+        .compose(denied -> denied
+            ? Future.failedFuture(ErrorCode.TOKEN_REVOKED.failure("this token was revoked (logged out)"))
+            : Future.succeededFuture(user));
   }
 
   private Future<JsonObject> lookup(JsonObject body) {
@@ -91,8 +145,10 @@ public class AuthVerticle extends ApexVerticle {
 
   private Future<JsonObject> issueTicket(JsonObject body) {
     TicketRequest request = ContractJson.fromJson(body, TicketRequest.class);
-    return tickets.issue(new VerifiedUser(request.userId(), request.email(), List.of("user"), request.expiresAt()))
-        .map(ticket -> ticket.toJson());
+    if (request.user() == null || request.user().userId() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("ticket needs the verified user"));
+    }
+    return tickets.issue(request.user()).map(ticket -> ticket.toJson());
   }
 
   /** The dev profile's demo account, created once; safe when several instances start together. */

@@ -5,6 +5,7 @@ import apex.runtime.ApexVerticle;
 import apex.runtime.cluster.VertxBootstrap;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.devservices.DevServices;
+import apex.runtime.security.JwtKeys;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +47,7 @@ public final class NodeLauncher {
       return Future.failedFuture(new UncheckedIOException("embedded services failed to start", e));
     }
     AtomicReference<WsBridgeVerticle> bridge = new AtomicReference<>();
+    LOG.info("node {}: JWT key {} ({})", config.nodeId(), JwtKeys.fingerprint(config), JwtKeys.algorithm(config));
     return VertxBootstrap.start(config)
         .compose(vertx -> deploy(vertx, config, roles, instances, bridge)
             .map(v -> new RunningNode(vertx, config, services, bridge.get() == null ? -1 : bridge.get().port()))

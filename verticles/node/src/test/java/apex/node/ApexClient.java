@@ -46,13 +46,13 @@ final class ApexClient implements AutoCloseable {
   HttpResponse<Buffer> post(String path, JsonObject body, String token) {
     var request = http.post(path);
     if (token != null) {
-      request.bearerTokenAuthentication(token);
+      request.putHeader("Authorization", "Bearer " + token);
     }
     return await(body == null ? request.send() : request.sendJsonObject(body));
   }
 
   HttpResponse<Buffer> get(String path, String token) {
-    return await(http.get(path).bearerTokenAuthentication(token).send());
+    return await(http.get(path).putHeader("Authorization", "Bearer " + token).send());
   }
 
   String login(String email, String password) {

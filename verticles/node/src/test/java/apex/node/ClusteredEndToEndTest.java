@@ -34,7 +34,8 @@ class ClusteredEndToEndTest {
   }
 
   private static ApexConfig clustered(String name) {
-    return TestServices.config(Map.of("cluster.enabled", "true", "cluster.name", name));
+    return TestServices.config(Map.of("profile", "dev", "http.port", "0", "cluster.enabled", "true",
+        "cluster.name", name));
   }
 
   @AfterAll

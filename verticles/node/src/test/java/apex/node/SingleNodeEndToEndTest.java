@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static apex.node.ApexClient.await;
@@ -19,13 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every verticle in one JVM on a local bus, real PostgreSQL and Redis, driven like a browser would. */
 class SingleNodeEndToEndTest {
+  /** The dev profile (the only one that seeds the demo user and data) on the test's databases. */
+  static final Map<String, String> DEV_WITH_TEST_SERVICES = Map.of("profile", "dev", "http.port", "0");
   static NodeLauncher.RunningNode node;
   static ApexClient client;
+  static String demoToken;
 
   @BeforeAll
   static void start() {
-    node = await(NodeLauncher.start(TestServices.config(), Role.all(), 1));
+    node = await(NodeLauncher.start(TestServices.config(DEV_WITH_TEST_SERVICES), Role.all(), 1));
     client = new ApexClient(node.httpPort());
+    demoToken = client.login("demo@apex.dev", "apex-demo-2026");
   }
 
   @AfterAll
@@ -34,8 +39,9 @@ class SingleNodeEndToEndTest {
     await(node.close());
   }
 
+  /** One login for the class: logins per account are rate limited. */
   private static String demoToken() {
-    return client.login("demo@apex.dev", "apex-demo-2026");
+    return demoToken;
   }
 
   @Test

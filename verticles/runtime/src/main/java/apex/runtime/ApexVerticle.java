@@ -10,6 +10,7 @@ import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.discovery.ServiceAnnouncer;
 import apex.runtime.events.RunEventEmitter;
+import apex.runtime.security.JwtKeys;
 import apex.runtime.stage.StageWork;
 import apex.runtime.storage.Postgres;
 import apex.runtime.storage.RedisStore;
@@ -82,7 +83,7 @@ public abstract class ApexVerticle extends VerticleBase {
     settings = ApexConfig.of(config());
     calls = new BusCalls(vertx, settings);
     health = HealthChecks.create(vertx);
-    announcer = new ServiceAnnouncer(vertx, settings.nodeId());
+    announcer = new ServiceAnnouncer(vertx, settings.nodeId(), JwtKeys.fingerprint(settings));
     return startService()
         .compose(v -> serve(HEALTH_PREFIX + serviceName(), body -> health.checkStatus()
             .map(result -> result.toJson().put("service", serviceName()).put("node_id", settings.nodeId()))))

@@ -38,10 +38,25 @@ final class ChatStore {
             r.getUUID("thread_id").toString())));
   }
 
-  /** Creates the thread when needed, the user's message and the run, in one transaction. */
-  Future<RunAccepted> createRun(StartRun start) {
+  /**
+   * Creates the thread when needed, the user's message and the run, in one transaction; refused
+   * with {@code rate_limited} when the user already has {@code maxRunning} runs younger than
+   * {@code timeoutMs} still running. A per-user advisory lock makes count and insert one step.
+   */
+  Future<RunAccepted> createRun(StartRun start, int maxRunning, long timeoutMs) {
     UUID runId = UUID.randomUUID();
-    return pool.withTransaction(conn -> threadFor(conn, start)
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .execute(Tuple.of(start.userId()))
+        .compose(locked -> conn.preparedQuery("SELECT count(*) AS n FROM chat.runs WHERE user_id = $1 "
+                + "AND status = 'running' AND created_at > now() - ($2::bigint * interval '1 millisecond')")
+            .execute(Tuple.of(start.userId(), timeoutMs)))
+        .compose(rows -> {
+          int running = rows.iterator().next().getInteger("n");
+          return running >= maxRunning
+              ? Future.failedFuture(ErrorCode.RATE_LIMITED.failure("you already have " + running
+                  + " analyses running; wait for one to finish"))
+              : threadFor(conn, start);
+        })
         .compose(threadId -> conn.preparedQuery(
                 "INSERT INTO chat.runs (id, thread_id, user_id, client_msg_id, status) VALUES ($1, $2, $3, $4, 'running')")
             .execute(Tuple.of(runId, threadId, start.userId(), start.clientMsgId()))

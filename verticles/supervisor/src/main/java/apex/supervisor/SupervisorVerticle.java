@@ -64,7 +64,9 @@ public class SupervisorVerticle extends ApexVerticle {
     }
     return store.existingRun(start).compose(existing -> existing
         .map(Future::succeededFuture)
-        .orElseGet(() -> store.createRun(start).onSuccess(accepted -> launch(start, accepted))))
+        .orElseGet(() -> store.createRun(start, settings.integer("limits.concurrent_runs_per_user"),
+                settings.number("runs.timeout_ms"))
+            .onSuccess(accepted -> launch(start, accepted))))
         .map(RunAccepted::toJson);
   }
 

@@ -12,6 +12,7 @@ import apex.contracts.run.OwnedQuery;
 import apex.contracts.run.RunAccepted;
 import apex.contracts.run.StartRun;
 import apex.runtime.bus.BusCalls;
+import apex.runtime.limits.LocalBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,6 +38,8 @@ import java.util.UUID;
 final class ClientSocket {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSocket.class);
   private static final long GAP_WAIT_MS = 250;
+  /** A hint when the concurrent-run limit refuses a message: runs take about a second. */
+  private static final long RUN_LIMIT_RETRY_MS = 2000;
 
   private final Vertx vertx;
   private final ServerWebSocket ws;
@@ -46,25 +49,51 @@ final class ClientSocket {
   private final int maxFrameBytes;
   private final String connectionId = UUID.randomUUID().toString();
   private final Map<String, RunStream> streams = new HashMap<>();
+  private final LocalBucket frames;
   private int startsInFlight;
+  private long expiryTimer = -1;
 
-  ClientSocket(Vertx vertx, ServerWebSocket ws, VerifiedUser user, BusCalls calls, EventLog log, int maxFrameBytes) {
+  ClientSocket(Vertx vertx, ServerWebSocket ws, VerifiedUser user, BusCalls calls, EventLog log, int maxFrameBytes,
+               LocalBucket frames) {
     this.vertx = vertx;
     this.ws = ws;
     this.user = user;
     this.calls = calls;
     this.log = log;
     this.maxFrameBytes = maxFrameBytes;
+    this.frames = frames;
   }
 
   String userId() {
     return user.userId();
   }
 
-  void open() {
+  String tokenId() {
+    return user.jti();
+  }
+
+  /** Greets the client and arms the close at the access token's expiry; {@code onClose} runs once closed. */
+  void open(Runnable onClose) {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> sendError(ErrorCode.INVALID_FRAME, "binary frames are not accepted; send JSON text", null));
+    ws.closeHandler(v -> {
+      vertx.cancelTimer(expiryTimer);
+      onClose.run();
+    });
     send(new ServerFrames.ConnectionReady(connectionId, user.userId(), ServerFrames.PROTOCOL_VERSION));
+    long untilExpiry = user.expiresAt() * 1000 - System.currentTimeMillis();
+    expiryTimer = vertx.setTimer(Math.max(1, untilExpiry), t -> end(ErrorCode.TOKEN_EXPIRED,
+        "your access token expired; refresh it and reconnect with resume"));
+  }
+
+  /** The token behind this socket was revoked (logout): tell the client and close. */
+  void revoked() {
+    end(ErrorCode.TOKEN_REVOKED, "you were logged out");
+  }
+
+  private void end(ErrorCode code, String message) {
+    sendError(code, message, null);
+    ws.close((short) 1008, code.wire());
   }
 
   void ping() {
@@ -72,6 +101,11 @@ final class ClientSocket {
   }
 
   private void onText(String text) {
+    long wait = frames.take();
+    if (wait > 0) {
+      send(new ServerFrames.ErrorFrame(ErrorCode.RATE_LIMITED.wire(), "too many frames; slow down", null, wait));
+      return;
+    }
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > maxFrameBytes) {
       sendError(ErrorCode.FRAME_TOO_LARGE, "frame is " + bytes + " bytes; the limit is " + maxFrameBytes, null);
@@ -125,6 +159,9 @@ final class ClientSocket {
             send(done.result());
             RunStream stream = streams.computeIfAbsent(done.result().runId(), id -> new RunStream(1, true));
             deliver(done.result().runId(), stream, stream.open());
+          } else if (ErrorCode.of(done.cause()) == ErrorCode.RATE_LIMITED) {
+            send(new ServerFrames.ErrorFrame(ErrorCode.RATE_LIMITED.wire(), done.cause().getMessage(),
+                message.clientMsgId(), RUN_LIMIT_RETRY_MS));
           } else {
             sendError(ErrorCode.of(done.cause()), done.cause().getMessage(), message.clientMsgId());
           }

@@ -3,6 +3,9 @@ package apex.bridge;
 import apex.contracts.Addresses;
 import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
+import apex.contracts.Schemas;
+import apex.contracts.auth.Credentials;
+import apex.contracts.auth.Logout;
 import apex.contracts.auth.TicketRequest;
 import apex.contracts.auth.VerifiedUser;
 import apex.contracts.run.OwnedQuery;
@@ -23,59 +26,100 @@ import java.util.function.BiFunction;
 /**
  * The REST edge. Each route verifies the bearer token with auth where it needs a user, asks the
  * owning verticle over the bus, and answers its JSON, or {@code {"error": {"code", "message"}}} with
- * the status of the error code.
+ * the status of the error code (429 adds {@code Retry-After} and {@code retry_after_ms}).
  */
 final class RestApi {
-  private static final long BODY_LIMIT = 64 * 1024;
+  static final long BODY_LIMIT = 64 * 1024;
   /** Every service the golden path needs; /ready is true when each answers its health probe UP. */
   static final List<String> SERVICES = List.of("auth", "supervisor", "triage", "data", "optimizer", "report");
 
   private final Vertx vertx;
   private final BusCalls calls;
   private final Authenticator authenticator;
+  private final Throttle throttle;
 
-  RestApi(Vertx vertx, BusCalls calls, Authenticator authenticator) {
+  RestApi(Vertx vertx, BusCalls calls, Authenticator authenticator, Throttle throttle) {
     this.vertx = vertx;
     this.calls = calls;
     this.authenticator = authenticator;
+    this.throttle = throttle;
   }
 
   void mount(Router router) {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-    router.post("/api/auth/signup").handler(ctx -> forward(ctx, Addresses.AUTH_SIGNUP, 201));
-    router.post("/api/auth/login").handler(ctx -> forward(ctx, Addresses.AUTH_LOGIN, 200));
-    router.get("/api/auth/me").handler(ctx -> authenticated(ctx, (user, c) -> Future.succeededFuture(user.toJson())));
-    router.post("/api/ws-ticket").handler(ctx -> authenticated(ctx, (user, c) ->
-        ask("auth", Addresses.AUTH_TICKET_ISSUE, new TicketRequest(user.userId(), user.email(), user.expiresAt()).toJson())));
+    router.route("/api/*").failureHandler(RestApi::failure);
+    router.post("/api/auth/signup").handler(ctx -> withCredentials(ctx, body ->
+        throttle.signup(clientIp(ctx)).compose(v -> ask("auth", Addresses.AUTH_SIGNUP, body)), 201));
+    router.post("/api/auth/login").handler(ctx -> withCredentials(ctx, body -> {
+      Credentials credentials = ContractJson.fromJson(body, Credentials.class);
+      String account = credentials.email() == null ? "" : credentials.email().trim().toLowerCase();
+      return throttle.login(account, clientIp(ctx)).compose(v -> ask("auth", Addresses.AUTH_LOGIN, body));
+    }, 200));
+    router.post("/api/auth/refresh").handler(ctx -> withBody(ctx, body ->
+        ask("auth", Addresses.AUTH_REFRESH, new JsonObject().put("refresh_token", body.getValue("refresh_token"))), 200));
+    router.post("/api/auth/logout").handler(ctx -> authenticated(ctx, (user, c) -> {
+      Object refresh = optionalJson(c).getValue("refresh_token");
+      return ask("auth", Addresses.AUTH_LOGOUT,
+          new Logout(user, refresh instanceof String s ? s : null).toJson());
+    }, 204));
+    router.get("/api/auth/me").handler(ctx -> authenticated(ctx, (user, c) -> Future.succeededFuture(user.toJson()), 200));
+    router.post("/api/ws-ticket").handler(ctx -> authenticated(ctx, (user, c) -> throttle.ticket(user.userId())
+        .compose(v -> ask("auth", Addresses.AUTH_TICKET_ISSUE, new TicketRequest(user).toJson())), 200));
     router.get("/api/threads").handler(ctx -> authenticated(ctx, (user, c) ->
-        ask("supervisor", Addresses.SUPERVISOR_THREADS, new JsonObject().put("user_id", user.userId()))));
+        ask("supervisor", Addresses.SUPERVISOR_THREADS, new JsonObject().put("user_id", user.userId())), 200));
     router.get("/api/threads/:id").handler(ctx -> authenticated(ctx, (user, c) ->
-        ask("supervisor", Addresses.SUPERVISOR_THREAD, new OwnedQuery(user.userId(), c.pathParam("id")).toJson())));
+        ask("supervisor", Addresses.SUPERVISOR_THREAD, new OwnedQuery(user.userId(), c.pathParam("id")).toJson()), 200));
     router.get("/api/runs/:id").handler(ctx -> authenticated(ctx, (user, c) ->
-        ask("supervisor", Addresses.SUPERVISOR_RUN, new OwnedQuery(user.userId(), c.pathParam("id")).toJson())));
+        ask("supervisor", Addresses.SUPERVISOR_RUN, new OwnedQuery(user.userId(), c.pathParam("id")).toJson()), 200));
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
         + " " + ctx.request().path()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
   }
 
-  private void forward(RoutingContext ctx, String address, int status) {
+  /** The peer address; a forwarding proxy's headers are not trusted (they are client-controlled). */
+  private static String clientIp(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+  }
+
+  private void withBody(RoutingContext ctx, java.util.function.Function<JsonObject, Future<JsonObject>> action, int status) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      fail(ctx, ErrorCode.BAD_REQUEST, "body must be a JSON object");
-      return;
+      body = null;
     }
     if (body == null) {
       fail(ctx, ErrorCode.BAD_REQUEST, "body must be a JSON object");
       return;
     }
-    respond(ctx, ask("auth", address, body), status);
+    JsonObject parsed = body;
+    respond(ctx, Future.<JsonObject>succeededFuture().compose(v -> action.apply(parsed)), status);
   }
 
-  private void authenticated(RoutingContext ctx, BiFunction<VerifiedUser, RoutingContext, Future<JsonObject>> action) {
-    respond(ctx, authenticator.bearer(ctx.request().headers()).compose(user -> action.apply(user, ctx)), 200);
+  /** A body that may be absent or not an object: read as an empty object. */
+  private static JsonObject optionalJson(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      return body == null ? new JsonObject() : body;
+    } catch (DecodeException | ClassCastException e) {
+      return new JsonObject();
+    }
+  }
+
+  /** A body that must be credentials: checked against the schema before anything is asked. */
+  private void withCredentials(RoutingContext ctx, java.util.function.Function<JsonObject, Future<JsonObject>> action,
+                               int status) {
+    withBody(ctx, body -> {
+      List<String> problems = Schemas.get().problems(Schemas.CREDENTIALS, body);
+      return problems.isEmpty() ? action.apply(body)
+          : Future.failedFuture(ErrorCode.BAD_REQUEST.failure(String.join("; ", problems)));
+    }, status);
+  }
+
+  private void authenticated(RoutingContext ctx, BiFunction<VerifiedUser, RoutingContext, Future<JsonObject>> action,
+                             int status) {
+    respond(ctx, authenticator.bearer(ctx.request().headers()).compose(user -> action.apply(user, ctx)), status);
   }
 
   private Future<JsonObject> ask(String dependency, String address, JsonObject body) {
@@ -83,9 +127,44 @@ final class RestApi {
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> answer, int status) {
-    answer.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(json.encode()))
-        .onFailure(e -> fail(ctx, ErrorCode.of(e), e.getMessage()));
+    answer.onSuccess(json -> {
+      if (status == 204) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.encode());
+      }
+    }).onFailure(e -> {
+      if (e instanceof Throttle.Exceeded exceeded) {
+        rateLimited(ctx, exceeded);
+      } else if (e instanceof apex.contracts.ContractException) {
+        fail(ctx, ErrorCode.BAD_REQUEST, e.getMessage());
+      } else {
+        fail(ctx, ErrorCode.of(e), e.getMessage());
+      }
+    });
+  }
+
+  private static void rateLimited(RoutingContext ctx, Throttle.Exceeded exceeded) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(429).putHeader("Content-Type", "application/json")
+        .putHeader("Retry-After", String.valueOf((exceeded.retryAfterMs + 999) / 1000))
+        .end(new JsonObject().put("error", new JsonObject().put("code", ErrorCode.RATE_LIMITED.wire())
+            .put("message", exceeded.getMessage()).put("retry_after_ms", exceeded.retryAfterMs)).encode());
+  }
+
+  /** Failures raised by handlers (an oversized body is 413 from the body handler). */
+  private static void failure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      // The rest of the body is not read: close the connection so the client is not left sending.
+      ctx.response().putHeader("Connection", "close");
+      fail(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "body is larger than " + BODY_LIMIT + " bytes");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      fail(ctx, ErrorCode.BAD_REQUEST, "bad request (" + ctx.statusCode() + ")");
+    } else {
+      fail(ctx, ErrorCode.INTERNAL, ctx.failure() == null ? "internal error" : ctx.failure().getMessage());
+    }
   }
 
   static void fail(RoutingContext ctx, ErrorCode code, String message) {
@@ -113,5 +192,4 @@ final class RestApi {
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("services", services).encode());
     });
   }
-
 }

@@ -2,6 +2,9 @@ package apex.bridge;
 
 import apex.contracts.Addresses;
 import apex.contracts.BusHeaders;
+import apex.contracts.ContractJson;
+import apex.contracts.auth.Revocation;
+import apex.runtime.limits.LocalBucket;
 import apex.contracts.ErrorCode;
 import apex.runtime.ApexVerticle;
 import io.vertx.core.Future;
@@ -53,7 +56,14 @@ public class WsBridgeVerticle extends ApexVerticle {
     authenticator = new Authenticator(calls);
     eventLog = new EventLog(redis());
     Router router = Router.router(vertx);
-    new RestApi(vertx, calls, authenticator).mount(router);
+    new RestApi(vertx, calls, authenticator, new Throttle(redis(), settings)).mount(router);
+    vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REVOKED, message -> {
+      Revocation revocation = ContractJson.fromJson(message.body(), Revocation.class);
+      socketsByUser.getOrDefault(revocation.userId(), Set.of()).stream()
+          .filter(socket -> revocation.jti().equals(socket.tokenId()))
+          .toList()
+          .forEach(ClientSocket::revoked);
+    });
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot"));
 
@@ -102,15 +112,15 @@ public class WsBridgeVerticle extends ApexVerticle {
         return;
       }
       ClientSocket socket = new ClientSocket(vertx, ws, auth.result(), calls, eventLog,
-          settings.integer("ws.max_frame_bytes"));
+          settings.integer("ws.max_frame_bytes"),
+          new LocalBucket(settings.integer("limits.frames_burst"), settings.integer("limits.frames_per_second")));
       socketsByUser.computeIfAbsent(socket.userId(), u -> new HashSet<>()).add(socket);
-      ws.closeHandler(v -> {
+      socket.open(() -> {
         Set<ClientSocket> sockets = socketsByUser.get(socket.userId());
         if (sockets != null && sockets.remove(socket) && sockets.isEmpty()) {
           socketsByUser.remove(socket.userId());
         }
       });
-      socket.open();
     }));
   }
 }

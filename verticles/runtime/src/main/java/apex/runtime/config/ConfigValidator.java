@@ -37,11 +37,21 @@ final class ConfigValidator {
     }
 
     String secret = c.string("auth.jwt_secret");
-    if (secret.isBlank()) {
-      problems.add("auth.jwt_secret: missing; set APEX_AUTH_JWT_SECRET (at least 32 bytes)");
-    } else if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-      problems.add("auth.jwt_secret: too short, at least 32 bytes are needed");
+    String algorithm = c.string("auth.jwt_algorithm");
+    if (algorithm.equals("HS256")) {
+      if (secret.isBlank()) {
+        problems.add("auth.jwt_secret: missing; set APEX_AUTH_JWT_SECRET (at least 32 bytes)");
+      } else if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+        problems.add("auth.jwt_secret: too short, at least 32 bytes are needed");
+      }
+    } else if (algorithm.equals("ES256")) {
+      readable(c, "auth.jwt_public_key_file", true, problems);
+      readable(c, "auth.jwt_private_key_file", false, problems);
+    } else {
+      problems.add("auth.jwt_algorithm: must be HS256 or ES256, got '" + algorithm + "'");
     }
+    positive(c, "auth.refresh_ttl_seconds", problems);
+    c.section("limits").fieldNames().forEach(limit -> positive(c, "limits." + limit, problems));
     url(c, "pg.url", "postgresql://", problems);
     url(c, "redis.url", "redis://", problems);
     if (!c.flag("dev_services.enabled")) {
@@ -55,15 +65,15 @@ final class ConfigValidator {
     if (c.flag("demo.seed") && (c.string("auth.demo_user.email").isBlank() || c.string("auth.demo_user.password").isBlank())) {
       problems.add("demo.seed: needs auth.demo_user.email and auth.demo_user.password");
     }
+    if (c.flag("demo.seed") && !"dev".equals(c.profile())) {
+      problems.add("demo.seed: only the dev profile seeds the demo user and data");
+    }
     if ("prod".equals(c.profile())) {
-      if (secret.contains(ApexConfig.DEV_JWT_SECRET_MARKER) || secret.startsWith("test-only")) {
+      if (algorithm.equals("HS256") && (secret.contains(ApexConfig.DEV_JWT_SECRET_MARKER) || secret.startsWith("test-only"))) {
         problems.add("auth.jwt_secret: the prod profile refuses the dev/test default; set APEX_AUTH_JWT_SECRET");
       }
       if (c.flag("dev_services.enabled")) {
         problems.add("dev_services.enabled: the prod profile does not start embedded databases");
-      }
-      if (c.flag("demo.seed")) {
-        problems.add("demo.seed: the prod profile does not seed demo data");
       }
     }
     return problems;
@@ -90,6 +100,17 @@ final class ConfigValidator {
   private static void range(ApexConfig c, String path, long min, long max, List<String> problems) {
     if (isNumber(c, path, problems) && (c.number(path) < min || c.number(path) > max)) {
       problems.add(path + ": must be between " + min + " and " + max + ", got " + c.number(path));
+    }
+  }
+
+  private static void readable(ApexConfig c, String path, boolean required, List<String> problems) {
+    String file = c.string(path);
+    if (file.isBlank()) {
+      if (required) {
+        problems.add(path + ": ES256 needs a PEM file");
+      }
+    } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+      problems.add(path + ": cannot read '" + file + "'");
     }
   }
 

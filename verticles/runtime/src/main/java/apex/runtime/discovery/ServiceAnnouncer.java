@@ -20,11 +20,13 @@ public final class ServiceAnnouncer {
 
   private final ServiceDiscovery discovery;
   private final String nodeId;
+  private final String keyFingerprint;
   private final List<String> registrations = new ArrayList<>();
 
-  public ServiceAnnouncer(Vertx vertx, String nodeId) {
+  public ServiceAnnouncer(Vertx vertx, String nodeId, String keyFingerprint) {
     this.discovery = ServiceDiscovery.create(vertx);
     this.nodeId = nodeId;
+    this.keyFingerprint = keyFingerprint;
   }
 
   public Future<Void> announce(String name, String address) {
@@ -35,7 +37,8 @@ public final class ServiceAnnouncer {
         .setMetadata(new JsonObject()
             .put("node_id", nodeId)
             .put("version", VERSION)
-            .put("contract_version", CONTRACT_VERSION));
+            .put("contract_version", CONTRACT_VERSION)
+            .put("jwt_key_fingerprint", keyFingerprint));
     return discovery.publish(record).map(published -> {
       registrations.add(published.getRegistration());
       return null;
