@@ -47,6 +47,7 @@ class EdgeSecurityTest {
         "limits.tickets_burst", "4", "limits.tickets_per_minute", "1", "limits.frames_burst", "5",
         "limits.frames_per_second", "1"));
     settings.put("limits.concurrent_runs_per_user", "1");
+    settings.put("limits.login_ip_burst", "200");
     node = await(NodeLauncher.start(TestServices.config(settings), Role.all(), 1));
     secret = node.config().string("auth.jwt_secret");
     client = new ApexClient(node.httpPort());
@@ -229,6 +230,33 @@ class EdgeSecurityTest {
     aliceSocket.send(new JsonObject().put("type", "ping"));
     assertEquals("pong", aliceSocket.next().getString("type"), "no event of bob's run reached alice");
     assertNull(aliceSocket.frames.poll());
+  }
+
+  @Test
+  void concurrentUsersOnlyEverSeeTheirOwnRuns() {
+    int users = 20;
+    List<String> ids = new java.util.ArrayList<>();
+    List<ApexClient.Socket> sockets = new java.util.ArrayList<>();
+    for (int i = 0; i < users; i++) {
+      JsonObject session = session(email());
+      ids.add(session.getString("user_id"));
+      ApexClient.Socket socket = client.connectWithTicket(client.ticket(session.getString("access_token")));
+      assertEquals(session.getString("user_id"), socket.next().getString("user_id"));
+      sockets.add(socket);
+    }
+    for (int i = 0; i < users; i++) {
+      sockets.get(i).send(new JsonObject().put("type", "user_message").put("client_msg_id", "u" + i).put("text", "my costs?"));
+    }
+    java.util.Set<String> runs = new java.util.HashSet<>();
+    for (int i = 0; i < users; i++) {
+      List<JsonObject> frames = sockets.get(i).until("run_completed", "run_failed");
+      String own = frames.get(0).getString("run_id");
+      assertEquals("u" + i, frames.get(0).getString("client_msg_id"));
+      frames.forEach(f -> assertEquals(own, f.getString("run_id"), "a frame of another run reached user " + f.encode()));
+      assertEquals("run_completed", frames.get(frames.size() - 1).getString("type"));
+      runs.add(own);
+    }
+    assertEquals(users, runs.size());
   }
 
   @Test
