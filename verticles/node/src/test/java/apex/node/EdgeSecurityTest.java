@@ -174,6 +174,21 @@ class EdgeSecurityTest {
   }
 
   @Test
+  void aSocketClosesWhenItsAccessTokenExpires() {
+    JsonObject session = session(email());
+    long now = System.currentTimeMillis() / 1000;
+    String shortLived = signed(validClaims().put("exp", now + 2).put("iat", now), new JWTOptions()
+        .setSubject(session.getString("user_id")).setIssuer("apex").setAudience(List.of("apex-web")).setNoTimestamp(true));
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(shortLived));
+    assertEquals("connection_ready", socket.next().getString("type"));
+    long opened = System.currentTimeMillis();
+    JsonObject error = socket.next();
+    assertEquals("token_expired", error.getString("code"), error.encode());
+    assertEquals(1008, socket.awaitClose());
+    assertTrue(System.currentTimeMillis() - opened < 5_000, "closed at the token's expiry, not later");
+  }
+
+  @Test
   void refreshRotatesAndReuseRevokesTheFamily() {
     JsonObject first = session(email());
     HttpResponse<Buffer> second = client.post("/api/auth/refresh",
