@@ -12,6 +12,7 @@ import apex.contracts.auth.TokenResponse;
 import apex.contracts.auth.UserLookup;
 import apex.contracts.auth.VerifiedUser;
 import apex.runtime.ApexVerticle;
+import apex.runtime.security.JwtKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ public class AuthVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
+    if ("ES256".equals(JwtKeys.algorithm(settings)) && settings.string("auth.jwt_private_key_file").isBlank()) {
+      return Future.failedFuture("auth signs tokens: with ES256 it needs auth.jwt_private_key_file");
+    }
     tokens = new TokenIssuer(vertx, settings);
     tickets = new TicketStore(redis(), settings.integer("auth.ticket_ttl_seconds"));
     sessions = new SessionStore(redis(), settings.integer("auth.refresh_ttl_seconds"));

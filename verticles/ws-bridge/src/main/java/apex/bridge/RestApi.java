@@ -30,6 +30,11 @@ import java.util.function.BiFunction;
  */
 final class RestApi {
   static final long BODY_LIMIT = 64 * 1024;
+  /**
+   * The breaker for auth calls that must not be sent twice: a retried refresh would present a
+   * used token and end the session, a retried signup would answer "already exists".
+   */
+  static final String ONCE = "auth-once";
   /** Every service the golden path needs; /ready is true when each answers its health probe UP. */
   static final List<String> SERVICES = List.of("auth", "supervisor", "triage", "data", "optimizer", "report");
 
@@ -49,17 +54,17 @@ final class RestApi {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
     router.route("/api/*").failureHandler(RestApi::failure);
     router.post("/api/auth/signup").handler(ctx -> withCredentials(ctx, body ->
-        throttle.signup(clientIp(ctx)).compose(v -> ask("auth", Addresses.AUTH_SIGNUP, body)), 201));
+        throttle.signup(clientIp(ctx)).compose(v -> ask(ONCE, Addresses.AUTH_SIGNUP, body)), 201));
     router.post("/api/auth/login").handler(ctx -> withCredentials(ctx, body -> {
       Credentials credentials = ContractJson.fromJson(body, Credentials.class);
-      String account = credentials.email() == null ? "" : credentials.email().trim().toLowerCase();
+      String account = credentials.email() == null ? "" : credentials.email().trim().toLowerCase(java.util.Locale.ROOT);
       return throttle.login(account, clientIp(ctx)).compose(v -> ask("auth", Addresses.AUTH_LOGIN, body));
     }, 200));
     router.post("/api/auth/refresh").handler(ctx -> withBody(ctx, body ->
-        ask("auth", Addresses.AUTH_REFRESH, new JsonObject().put("refresh_token", body.getValue("refresh_token"))), 200));
+        ask(ONCE, Addresses.AUTH_REFRESH, new JsonObject().put("refresh_token", body.getValue("refresh_token"))), 200));
     router.post("/api/auth/logout").handler(ctx -> authenticated(ctx, (user, c) -> {
       Object refresh = optionalJson(c).getValue("refresh_token");
-      return ask("auth", Addresses.AUTH_LOGOUT,
+      return ask(ONCE, Addresses.AUTH_LOGOUT,
           new Logout(user, refresh instanceof String s ? s : null).toJson());
     }, 204));
     router.get("/api/auth/me").handler(ctx -> authenticated(ctx, (user, c) -> Future.succeededFuture(user.toJson()), 200));
