@@ -83,7 +83,7 @@ class ContractSchemaTest {
     assertValid(Schemas.CREDENTIALS, new Credentials("demo@apex.dev", "a long password"));
     assertValid(Schemas.TOKEN_RESPONSE, new TokenResponse("eyJ.x.y", "Bearer", 900, "u-1", "r".repeat(43), 604800));
     assertValid(Schemas.TICKET, new Ticket("abcdefghijklmnopqrstuvwxyz012345", 30));
-    assertValid(Schemas.VERIFIED_USER, new VerifiedUser("u-1", "demo@apex.dev", List.of("user"), 1_900_000_000L, "j-1"));
+    assertValid(Schemas.VERIFIED_USER, new VerifiedUser("u-1", "demo@apex.dev", List.of("user"), 1_900_000_000L, "j-1", "s-1"));
   }
 
   @Test

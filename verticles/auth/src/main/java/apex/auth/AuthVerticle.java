@@ -48,7 +48,8 @@ public class AuthVerticle extends ApexVerticle {
     }
     tokens = new TokenIssuer(vertx, settings);
     tickets = new TicketStore(redis(), settings.integer("auth.ticket_ttl_seconds"));
-    sessions = new SessionStore(redis(), settings.integer("auth.refresh_ttl_seconds"));
+    sessions = new SessionStore(redis(), settings.integer("auth.refresh_ttl_seconds"),
+        settings.integer("auth.access_ttl_seconds"), reused -> announceEnd(reused.userId(), reused.family()));
     return postgres("auth")
         .onSuccess(pool -> accounts = new AccountStore(pool))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash("decoy-password-for-unknown-emails")))
@@ -92,33 +93,36 @@ public class AuthVerticle extends ApexVerticle {
   }
 
   private Future<JsonObject> newSession(AccountStore.Account account) {
-    return sessions.startFamily(account.id()).map(refresh -> tokenResponse(account, refresh));
+    return sessions.start(account.id()).map(session -> tokenResponse(account, session.sid(), session.refreshToken()));
   }
 
   private Future<JsonObject> refresh(JsonObject body) {
     return sessions.redeem(body.getString("refresh_token"))
         .compose(redeemed -> accounts.byId(redeemed.userId()).compose(account -> account
-            .map(a -> sessions.next(redeemed).map(next -> tokenResponse(a, next)))
+            .map(a -> sessions.next(redeemed).map(next -> tokenResponse(a, redeemed.family(), next)))
             .orElseGet(() -> Future.failedFuture(ErrorCode.TOKEN_REVOKED.failure("the account no longer exists")))));
   }
 
-  private JsonObject tokenResponse(AccountStore.Account account, String refreshToken) {
-    String token = tokens.issue(account.id(), account.email(), account.roles());
+  private JsonObject tokenResponse(AccountStore.Account account, String sid, String refreshToken) {
+    String token = tokens.issue(account.id(), account.email(), account.roles(), sid);
     return new TokenResponse(token, "Bearer", tokens.ttlSeconds(), account.id(), refreshToken,
         sessions.refreshTtlSeconds()).toJson();
   }
 
-  /** Ends the refresh family and denylists the access token; bridges close its sockets. */
+  /** Ends the session of the token: its refreshes and every access token of it; bridges close its sockets. */
   private Future<JsonObject> logout(JsonObject body) {
     Logout logout = ContractJson.fromJson(body, Logout.class);
     VerifiedUser user = logout.user();
-    if (user == null || user.jti() == null) {
+    if (user == null || user.sid() == null) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("logout needs the verified user"));
     }
-    return sessions.revokeFamily(user.userId(), logout.refreshToken())
-        .compose(v -> sessions.deny(user.jti(), user.expiresAt()))
-        .onSuccess(v -> vertx.eventBus().publish(Addresses.AUTH_REVOKED, new Revocation(user.userId(), user.jti()).toJson()))
+    return sessions.end(user.sid())
+        .onSuccess(v -> announceEnd(user.userId(), user.sid()))
         .map(v -> new JsonObject().put("revoked", true));
+  }
+
+  private void announceEnd(String userId, String sid) {
+    vertx.eventBus().publish(Addresses.AUTH_REVOKED, new Revocation(userId, sid).toJson());
   }
 
   private Future<VerifiedUser> verify(String token) {
@@ -130,7 +134,7 @@ public class AuthVerticle extends ApexVerticle {
    * outage must not log everybody out; revocations made before it stay in Redis.
    */
   private Future<VerifiedUser> notRevoked(VerifiedUser user) {
-    return sessions.denied(user.jti())
+    return sessions.ended(user.sid())
         .recover(e -> {
           LOG.warn("revocation check skipped, Redis unavailable: {}", e.getMessage());
           return Future.succeededFuture(false);

@@ -11,23 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Refresh tokens and revocations in Redis. A refresh token is 256 random bits, stored only as its
- * SHA-256, single use: redeeming it marks it used and a new one of the same family is issued.
- * Presenting a used token again means it leaked, so the whole family is revoked. Logout revokes the
- * family and denylists the access token's jti until it would have expired anyway.
+ * Login sessions in Redis. A session is a refresh family: each refresh token is 256 random bits,
+ * stored only as its SHA-256, single use; redeeming one marks it used and a new one of the same
+ * family is issued. Every access token carries its session id ({@code sid}). Presenting a used
+ * refresh token again means it leaked, and logout means the user is done: either ends the session,
+ * which deletes the family and denylists the session for as long as any of its access tokens can
+ * live, so every access token issued in it stops working at once.
  */
 final class SessionStore {
   private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Redeems atomically: unknown, reused (→ revoke family), revoked, or ok with the record. */
+  /** Redeems atomically: unknown, reused (→ end the session), revoked, or ok with the record. */
   private static final String REDEEM = """
       local rec = redis.call('GET', KEYS[1])
       if not rec then return {'unknown'} end
@@ -35,7 +36,8 @@ final class SessionStore {
       local family = 'apex:refresh-family:' .. r.family
       if r.used then
         redis.call('DEL', family)
-        return {'reused'}
+        redis.call('SET', 'apex:denied-session:' .. r.family, '1', 'EX', ARGV[1])
+        return {'reused', r.user_id, r.family}
       end
       if redis.call('EXISTS', family) == 0 then return {'revoked'} end
       r.used = true
@@ -44,23 +46,32 @@ final class SessionStore {
 
   record Refresh(String userId, String family) {}
 
+  /** A new session: its id and its first refresh token. */
+  record Session(String sid, String refreshToken) {}
+
   private final RedisAPI redis;
   private final int refreshTtlSeconds;
+  /** How long a session stays denylisted: the longest an access token of it can still be valid. */
+  private final int denySeconds;
+  private final java.util.function.Consumer<Refresh> onReuse;
 
-  SessionStore(RedisAPI redis, int refreshTtlSeconds) {
+  SessionStore(RedisAPI redis, int refreshTtlSeconds, int accessTtlSeconds, java.util.function.Consumer<Refresh> onReuse) {
     this.redis = redis;
     this.refreshTtlSeconds = refreshTtlSeconds;
+    this.denySeconds = accessTtlSeconds + 60;
+    this.onReuse = onReuse;
   }
 
   int refreshTtlSeconds() {
     return refreshTtlSeconds;
   }
 
-  /** A new family (login, signup): answers its first refresh token. */
-  Future<String> startFamily(String userId) {
+  /** A new session (login, signup). */
+  Future<Session> start(String userId) {
     String family = UUID.randomUUID().toString();
     return redis.set(List.of("apex:refresh-family:" + family, userId, "EX", String.valueOf(refreshTtlSeconds)))
-        .compose(ok -> issue(userId, family));
+        .compose(ok -> issue(userId, family))
+        .map(token -> new Session(family, token));
   }
 
   private Future<String> issue(String userId, String family) {
@@ -81,13 +92,14 @@ final class SessionStore {
     if (token == null || token.isBlank() || token.length() > 256) {
       return Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("refresh_token: missing or malformed"));
     }
-    return redis.eval(List.of(REDEEM, "1", key(token))).compose(answer -> switch (answer.get(0).toString()) {
+    return redis.eval(List.of(REDEEM, "1", key(token), String.valueOf(denySeconds))).compose(answer -> switch (answer.get(0).toString()) {
       case "ok" -> {
         JsonObject record = new JsonObject(answer.get(1).toString());
         yield Future.succeededFuture(new Refresh(record.getString("user_id"), record.getString("family")));
       }
       case "reused" -> {
-        LOG.warn("refresh token reused; its session family is revoked");
+        LOG.warn("refresh token reused; its session is ended");
+        onReuse.accept(new Refresh(answer.get(1).toString(), answer.get(2).toString()));
         yield Future.failedFuture(ErrorCode.TOKEN_REVOKED.failure("refresh token already used; the session is revoked"));
       }
       case "revoked" -> Future.failedFuture(ErrorCode.TOKEN_REVOKED.failure("the session was ended; log in again"));
@@ -95,30 +107,15 @@ final class SessionStore {
     });
   }
 
-  /** Ends the family of {@code refreshToken} if it is {@code userId}'s; unknown tokens are ignored. */
-  Future<Void> revokeFamily(String userId, String refreshToken) {
-    if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > 256) {
-      return Future.succeededFuture();
-    }
-    return redis.get(key(refreshToken)).compose(stored -> {
-      if (stored == null) {
-        return Future.succeededFuture();
-      }
-      JsonObject record = new JsonObject(stored.toString());
-      return userId.equals(record.getString("user_id"))
-          ? redis.del(List.of("apex:refresh-family:" + record.getString("family"))).mapEmpty()
-          : Future.succeededFuture();
-    });
+  /** Ends session {@code sid}: no refresh of it works any more, nor any access token issued in it. */
+  Future<Void> end(String sid) {
+    return redis.set(List.of("apex:denied-session:" + sid, "1", "EX", String.valueOf(denySeconds)))
+        .compose(ok -> redis.del(List.of("apex:refresh-family:" + sid)))
+        .mapEmpty();
   }
 
-  /** Denylists an access token until its own expiry. */
-  Future<Void> deny(String jti, long expiresAt) {
-    long ttl = Math.max(1, expiresAt - Instant.now().getEpochSecond() + 10);
-    return redis.set(List.of("apex:denied:" + jti, "1", "EX", String.valueOf(ttl))).mapEmpty();
-  }
-
-  Future<Boolean> denied(String jti) {
-    return redis.exists(List.of("apex:denied:" + jti)).map(n -> n.toInteger() > 0);
+  Future<Boolean> ended(String sid) {
+    return redis.exists(List.of("apex:denied-session:" + sid)).map(n -> n.toInteger() > 0);
   }
 
   private static String key(String token) {

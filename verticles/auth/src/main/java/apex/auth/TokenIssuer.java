@@ -45,9 +45,11 @@ final class TokenIssuer {
     return ttlSeconds;
   }
 
-  String issue(String userId, String email, List<String> roles) {
+  /** An access token of login session {@code sid} (its refresh family), so a logout can end them all. */
+  String issue(String userId, String email, List<String> roles, String sid) {
     JsonObject claims = new JsonObject()
         .put("email", email)
+        .put("sid", sid)
         .put("roles", new JsonArray(roles))
         .put("jti", UUID.randomUUID().toString());
     return jwt.generateToken(claims, new JWTOptions()
@@ -74,12 +76,13 @@ final class TokenIssuer {
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           String sub = claims.getString("sub");
           String jti = claims.getString("jti");
-          if (sub == null || jti == null) {
-            return Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("token rejected: sub and jti are required"));
+          String sid = claims.getString("sid");
+          if (sub == null || jti == null || sid == null) {
+            return Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("token rejected: sub, jti and sid are required"));
           }
           long expiresAt = claims.getLong("exp", user.attributes().getLong("exp", 0L));
           return Future.succeededFuture(new VerifiedUser(sub, claims.getString("email"),
-              claims.getJsonArray("roles", new JsonArray()).getList(), expiresAt, jti));
+              claims.getJsonArray("roles", new JsonArray()).getList(), expiresAt, jti, sid));
         });
   }
 }

@@ -117,7 +117,7 @@ class EdgeSecurityTest {
 
   private static JsonObject validClaims() {
     return new JsonObject().put("email", "x@example.com").put("roles", new JsonArray().add("user"))
-        .put("jti", UUID.randomUUID().toString());
+        .put("jti", UUID.randomUUID().toString()).put("sid", UUID.randomUUID().toString());
   }
 
   @Test
@@ -156,8 +156,7 @@ class EdgeSecurityTest {
     ApexClient.Socket ticketSocket = client.connectWithTicket(client.ticket(token));
     assertEquals("connection_ready", ticketSocket.next().getString("type"));
 
-    HttpResponse<Buffer> logout = client.post("/api/auth/logout",
-        new JsonObject().put("refresh_token", session.getString("refresh_token")), token);
+    HttpResponse<Buffer> logout = client.post("/api/auth/logout", null, token);
     assertEquals(204, logout.statusCode(), logout.bodyAsString());
 
     for (ApexClient.Socket socket : List.of(bearerSocket, ticketSocket)) {
@@ -184,6 +183,36 @@ class EdgeSecurityTest {
     JsonObject error = socket.next();
     assertEquals("token_expired", error.getString("code"), error.encode());
     assertEquals(1008, socket.awaitClose());
+  }
+
+  @Test
+  void logoutEndsEveryAccessTokenOfTheSessionNotJustTheOneItCameWith() {
+    JsonObject first = session(email());
+    String older = first.getString("access_token");
+    JsonObject refreshed = client.post("/api/auth/refresh",
+        new JsonObject().put("refresh_token", first.getString("refresh_token")), null).bodyAsJsonObject();
+    String newer = refreshed.getString("access_token");
+    ApexClient.Socket olderSocket = client.connectWithTicket(client.ticket(older));
+    assertEquals("connection_ready", olderSocket.next().getString("type"));
+    assertEquals(204, client.post("/api/auth/logout", null, newer).statusCode());
+    assertEquals("token_revoked", olderSocket.next().getString("code"));
+    assertEquals(401, client.get("/api/auth/me", older).statusCode());
+    assertEquals(401, client.post("/api/ws-ticket", null, older).statusCode());
+  }
+
+  @Test
+  void aStolenRefreshTokenEndsTheSessionIncludingTokensIssuedFromIt() {
+    JsonObject victim = session(email());
+    String stolen = victim.getString("refresh_token");
+    String thiefAccess = client.post("/api/auth/refresh", new JsonObject().put("refresh_token", stolen), null)
+        .bodyAsJsonObject().getString("access_token");
+    ApexClient.Socket thiefSocket = client.connectWithTicket(client.ticket(thiefAccess));
+    assertEquals("connection_ready", thiefSocket.next().getString("type"));
+    HttpResponse<Buffer> victimRefresh = client.post("/api/auth/refresh", new JsonObject().put("refresh_token", stolen), null);
+    assertEquals("token_revoked", code(victimRefresh), "the reuse is detected");
+    assertEquals("token_revoked", thiefSocket.next().getString("code"), "the thief's socket is closed");
+    assertEquals(401, client.get("/api/auth/me", thiefAccess).statusCode(), "the thief's access token is dead");
+    assertEquals(401, client.get("/api/auth/me", victim.getString("access_token")).statusCode());
   }
 
   @Test

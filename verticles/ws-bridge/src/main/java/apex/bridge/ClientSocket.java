@@ -68,8 +68,9 @@ final class ClientSocket {
     return user.userId();
   }
 
-  String tokenId() {
-    return user.jti();
+  /** The login session of the token this socket was opened with. */
+  String sessionId() {
+    return user.sid();
   }
 
   /** Greets the client and arms the close at the access token's expiry; {@code onClose} runs once closed. */

@@ -62,11 +62,8 @@ final class RestApi {
     }, 200));
     router.post("/api/auth/refresh").handler(ctx -> withBody(ctx, body ->
         ask(ONCE, Addresses.AUTH_REFRESH, new JsonObject().put("refresh_token", body.getValue("refresh_token"))), 200));
-    router.post("/api/auth/logout").handler(ctx -> authenticated(ctx, (user, c) -> {
-      Object refresh = optionalJson(c).getValue("refresh_token");
-      return ask(ONCE, Addresses.AUTH_LOGOUT,
-          new Logout(user, refresh instanceof String s ? s : null).toJson());
-    }, 204));
+    router.post("/api/auth/logout").handler(ctx -> authenticated(ctx, (user, c) ->
+        ask(ONCE, Addresses.AUTH_LOGOUT, new Logout(user).toJson()), 204));
     router.get("/api/auth/me").handler(ctx -> authenticated(ctx, (user, c) -> Future.succeededFuture(user.toJson()), 200));
     router.post("/api/ws-ticket").handler(ctx -> authenticated(ctx, (user, c) -> throttle.ticket(user.userId())
         .compose(v -> ask("auth", Addresses.AUTH_TICKET_ISSUE, new TicketRequest(user).toJson())), 200));
@@ -100,16 +97,6 @@ final class RestApi {
     }
     JsonObject parsed = body;
     respond(ctx, Future.<JsonObject>succeededFuture().compose(v -> action.apply(parsed)), status);
-  }
-
-  /** A body that may be absent or not an object: read as an empty object. */
-  private static JsonObject optionalJson(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      return body == null ? new JsonObject() : body;
-    } catch (DecodeException | ClassCastException e) {
-      return new JsonObject();
-    }
   }
 
   /** A body that must be credentials: checked against the schema before anything is asked. */

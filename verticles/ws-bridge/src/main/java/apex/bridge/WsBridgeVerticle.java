@@ -60,7 +60,7 @@ public class WsBridgeVerticle extends ApexVerticle {
     vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REVOKED, message -> {
       Revocation revocation = ContractJson.fromJson(message.body(), Revocation.class);
       socketsByUser.getOrDefault(revocation.userId(), Set.of()).stream()
-          .filter(socket -> revocation.jti().equals(socket.tokenId()))
+          .filter(socket -> revocation.sid().equals(socket.sessionId()))
           .toList()
           .forEach(ClientSocket::revoked);
     });
