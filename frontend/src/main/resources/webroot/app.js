@@ -321,14 +321,14 @@
     if (inFlight) { // a refresh was out: its answer holds the live refresh token
       try { tokens = await inFlight; } catch (e) { /* keep the old pair */ }
     }
-    const body = { refresh_token: tokens.refresh_token || undefined };
+    // Logout ends the whole login session the access token belongs to; it needs no body.
     try {
-      await request('/api/auth/logout', { token: tokens.access_token, body });
+      await request('/api/auth/logout', { token: tokens.access_token });
     } catch (e) {
       if (!isStaleTokenError(e) || !tokens.refresh_token) return;
-      // Access token expired: refresh once, then log out with the new pair.
+      // Access token expired: refresh once, then log out with the new access token.
       const fresh = await request('/api/auth/refresh', { body: { refresh_token: tokens.refresh_token } });
-      await request('/api/auth/logout', { token: fresh.access_token, body: { refresh_token: fresh.refresh_token } });
+      await request('/api/auth/logout', { token: fresh.access_token });
     }
   }
 
