@@ -27,6 +27,11 @@ public final class Addresses {
   public static final String STAGE_OPTIMIZER = "apex.stage.optimizer";
   public static final String STAGE_REPORT = "apex.stage.report";
 
+  /** Data verticle: store an uploaded usage file for a user (all rows or none). */
+  public static final String DATA_INGEST = "apex.data.ingest";
+  public static final String DATA_UPLOADS = "apex.data.uploads";
+  public static final String DATA_UPLOAD_DELETE = "apex.data.upload.delete";
+
   /** Data verticle: how many usage rows a user has in a window (triage's sufficiency check). */
   public static final String DATA_COVERAGE = "apex.data.coverage";
 

@@ -40,10 +40,12 @@ public final class Schemas {
   public static final String TOKEN_RESPONSE = "auth/token-response.json";
   public static final String TICKET = "auth/ticket.json";
   public static final String VERIFIED_USER = "auth/verified-user.json";
+  public static final String UPLOAD_SUMMARY = "usage/upload-summary.json";
+  public static final String INGEST_RESULT = "usage/ingest-result.json";
 
   public static final List<String> ALL = List.of(WINDOW, RUN_REF, RECOMMENDATION, TRIAGE_RESULT, COVERAGE,
       DATA_RESULT, OPTIMIZER_RESULT, REPORT_RESULT, STAGE_REQUEST, START_RUN, RUN_EVENT, CLIENT_FRAME, SERVER_FRAME,
-      CREDENTIALS, TOKEN_RESPONSE, TICKET, VERIFIED_USER);
+      CREDENTIALS, TOKEN_RESPONSE, TICKET, VERIFIED_USER, UPLOAD_SUMMARY, INGEST_RESULT);
 
   private static final Schemas INSTANCE = new Schemas();
 

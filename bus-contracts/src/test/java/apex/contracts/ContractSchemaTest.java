@@ -21,6 +21,9 @@ import apex.contracts.stage.ReportResult;
 import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.TriageResult;
 import apex.contracts.stage.Window;
+import apex.contracts.usage.IngestResult;
+import apex.contracts.usage.RowProblem;
+import apex.contracts.usage.UploadSummary;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +87,16 @@ class ContractSchemaTest {
     assertValid(Schemas.TOKEN_RESPONSE, new TokenResponse("eyJ.x.y", "Bearer", 900, "u-1", "r".repeat(43), 604800));
     assertValid(Schemas.TICKET, new Ticket("abcdefghijklmnopqrstuvwxyz012345", 30));
     assertValid(Schemas.VERIFIED_USER, new VerifiedUser("u-1", "demo@apex.dev", List.of("user"), 1_900_000_000L, "j-1", "s-1"));
+  }
+
+  @Test
+  void usageMessagesMatchTheirSchemas() {
+    UploadSummary summary = new UploadSummary("upl_1", "usage.csv", "csv", 1200, "2026-10-24T00:00:00Z",
+        "2026-11-21T23:59:00Z", 412.5, List.of("mystery-model"), "2026-11-22T10:00:00Z");
+    assertValid(Schemas.UPLOAD_SUMMARY, summary);
+    assertValid(Schemas.INGEST_RESULT, new IngestResult(IngestResult.STORED, summary, null, 0));
+    assertValid(Schemas.INGEST_RESULT, new IngestResult(IngestResult.REJECTED, null,
+        List.of(new RowProblem(7, "prompt_tokens", "not a whole number: 'abc'")), 1));
   }
 
   @Test

@@ -8,20 +8,35 @@ import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.Window;
+import apex.contracts.run.OwnedQuery;
+import apex.contracts.usage.IngestResult;
+import apex.contracts.usage.RowProblem;
+import apex.contracts.usage.UploadSummary;
+import apex.contracts.usage.UsageFile;
 import apex.data.demo.DemoSeeder;
+import apex.data.ingest.UsageFileParser;
+import apex.data.usage.CatalogCost;
+import apex.data.usage.UploadStore;
 import apex.data.usage.UsageAggregates;
 import apex.data.usage.UsageWriter;
 import apex.runtime.ApexVerticle;
+import apex.runtime.pricing.PricingCatalog;
 import apex.runtime.stage.StageWork;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
- * Owns usage records and answers the analyses over them. Each aggregate runs as a tool the user
- * sees in the data card, with its parameters, duration and a summary of what it found.
+ * Owns usage records: takes uploads (parsed off the event loop, stored all or nothing), lists and
+ * deletes them, and answers the analyses over them. Each aggregate runs as a tool the user sees in
+ * the data card, with its parameters, duration and a summary of what it found.
  */
 public class DataVerticle extends ApexVerticle {
   private UsageAggregates aggregates;
+  private UploadStore uploads;
+  private UsageWriter writer;
+  private UsageFileParser parser;
 
   public DataVerticle() {
     super("data", Addresses.STAGE_DATA);
@@ -29,15 +44,54 @@ public class DataVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    return postgres("usage").compose(pool -> {
+    return vertx.executeBlocking(PricingCatalog::load).compose(catalog -> postgres("usage").compose(pool -> {
       aggregates = new UsageAggregates(pool);
-      return Future.all(
+      uploads = new UploadStore(pool);
+      writer = new UsageWriter(pool);
+      parser = new UsageFileParser(CatalogCost.of(catalog));
+      return Future.all(List.of(
               serveStage(Addresses.STAGE_DATA, Agent.DATA, this::analyse),
-              serve(Addresses.DATA_COVERAGE, this::coverage))
+              serve(Addresses.DATA_COVERAGE, this::coverage),
+              serve(Addresses.DATA_INGEST, this::ingest),
+              serve(Addresses.DATA_UPLOADS, body -> uploads.list(userOf(body))
+                  .map(list -> new JsonObject().put("uploads", list.stream().map(UploadSummary::toJson).toList()))),
+              serve(Addresses.DATA_UPLOAD_DELETE, body -> {
+                OwnedQuery query = ContractJson.fromJson(body, OwnedQuery.class);
+                return uploads.delete(query.userId(), query.id()).map(v -> new JsonObject().put("deleted", query.id()));
+              })))
           .compose(v -> settings.flag("demo.seed")
-              ? new DemoSeeder(vertx, settings, calls, redis(), pool, new UsageWriter(pool)).seed()
+              ? new DemoSeeder(vertx, settings, calls, redis(), pool, writer, catalog).seed()
               : Future.succeededFuture());
-    });
+    }));
+  }
+
+  /** Parses on a worker thread; stores every row in one transaction, or none and answers why. */
+  private Future<JsonObject> ingest(JsonObject body) {
+    UsageFile file = ContractJson.fromJson(body, UsageFile.class);
+    if (file.userId() == null || file.content() == null) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("an upload needs user_id and content"));
+    }
+    return vertx.executeBlocking(() -> parser.parse(file.content(), file.contentType(), file.filename()), false)
+        .compose(parsed -> {
+          if (parsed.problemCount() > 0) {
+            List<RowProblem> problems = parsed.problems().stream()
+                .map(p -> new RowProblem(p.row(), p.column(), p.reason())).toList();
+            return Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, problems, parsed.problemCount()));
+          }
+          String source = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
+          return writer.write(file.userId(), source, parsed.format(), parsed.records())
+              .compose(stored -> uploads.get(file.userId(), stored.uploadId()))
+              .map(summary -> new IngestResult(IngestResult.STORED, summary, List.of(), 0));
+        })
+        .map(IngestResult::toJson);
+  }
+
+  private static String userOf(JsonObject body) {
+    String userId = body.getString("user_id");
+    if (userId == null || userId.isBlank()) {
+      throw ErrorCode.BAD_REQUEST.failure("user_id: required");
+    }
+    return userId;
   }
 
   private Future<JsonObject> coverage(JsonObject body) {

@@ -35,6 +35,8 @@ final class RestApi {
    * used token and end the session, a retried signup would answer "already exists".
    */
   static final String ONCE = "auth-once";
+  /** A route's answer may name its own status under this key (removed before sending). */
+  static final String STATUS_OVERRIDE = "__status";
   /** Every service the golden path needs; /ready is true when each answers its health probe UP. */
   static final List<String> SERVICES = List.of("auth", "supervisor", "triage", "data", "optimizer", "report");
 
@@ -50,9 +52,19 @@ final class RestApi {
     this.throttle = throttle;
   }
 
-  void mount(Router router) {
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-    router.route("/api/*").failureHandler(RestApi::failure);
+  void mount(Router router, long uploadLimit) {
+    // Uploads get their own, larger limit; every other API body is small.
+    router.route("/api/usage").handler(BodyHandler.create().setBodyLimit(uploadLimit)
+        .setDeleteUploadedFilesOnEnd(true));
+    BodyHandler small = BodyHandler.create().setBodyLimit(BODY_LIMIT);
+    router.route("/api/*").handler(ctx -> {
+      if (ctx.body().available()) {
+        ctx.next();
+      } else {
+        small.handle(ctx);
+      }
+    });
+    router.route("/api/*").failureHandler(ctx -> failure(ctx, "/api/usage".equals(ctx.request().path()) ? uploadLimit : BODY_LIMIT));
     router.post("/api/auth/signup").handler(ctx -> withCredentials(ctx, body ->
         throttle.signup(clientIp(ctx)).compose(v -> ask(ONCE, Addresses.AUTH_SIGNUP, body)), 201));
     router.post("/api/auth/login").handler(ctx -> withCredentials(ctx, body -> {
@@ -73,6 +85,7 @@ final class RestApi {
         ask("supervisor", Addresses.SUPERVISOR_THREAD, new OwnedQuery(user.userId(), c.pathParam("id")).toJson()), 200));
     router.get("/api/runs/:id").handler(ctx -> authenticated(ctx, (user, c) ->
         ask("supervisor", Addresses.SUPERVISOR_RUN, new OwnedQuery(user.userId(), c.pathParam("id")).toJson()), 200));
+    new UsageRoutes(vertx, calls).mount(router, (ctx, action) -> authenticated(ctx, action, 200));
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
         + " " + ctx.request().path()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -109,7 +122,7 @@ final class RestApi {
     }, status);
   }
 
-  private void authenticated(RoutingContext ctx, BiFunction<VerifiedUser, RoutingContext, Future<JsonObject>> action,
+  void authenticated(RoutingContext ctx, BiFunction<VerifiedUser, RoutingContext, Future<JsonObject>> action,
                              int status) {
     respond(ctx, authenticator.bearer(ctx.request().headers()).compose(user -> action.apply(user, ctx)), status);
   }
@@ -118,9 +131,16 @@ final class RestApi {
     return calls.request(dependency, address, body, new DeliveryOptions());
   }
 
-  private static void respond(RoutingContext ctx, Future<JsonObject> answer, int status) {
+  static void respond(RoutingContext ctx, Future<JsonObject> answer, int status) {
     answer.onSuccess(json -> {
-      if (status == 204) {
+      if (json.containsKey(STATUS_OVERRIDE)) {
+        int override = (Integer) json.remove(STATUS_OVERRIDE);
+        if (override == 204) {
+          ctx.response().setStatusCode(204).end();
+        } else {
+          ctx.response().setStatusCode(override).putHeader("Content-Type", "application/json").end(json.encode());
+        }
+      } else if (status == 204) {
         ctx.response().setStatusCode(204).end();
       } else {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.encode());
@@ -147,11 +167,11 @@ final class RestApi {
   }
 
   /** Failures raised by handlers (an oversized body is 413 from the body handler). */
-  private static void failure(RoutingContext ctx) {
+  private static void failure(RoutingContext ctx, long limit) {
     if (ctx.statusCode() == 413) {
       // The rest of the body is not read: close the connection so the client is not left sending.
       ctx.response().putHeader("Connection", "close");
-      fail(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "body is larger than " + BODY_LIMIT + " bytes");
+      fail(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "body is larger than " + limit + " bytes");
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       fail(ctx, ErrorCode.BAD_REQUEST, "bad request (" + ctx.statusCode() + ")");
     } else {

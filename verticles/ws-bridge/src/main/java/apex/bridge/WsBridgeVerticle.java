@@ -56,7 +56,8 @@ public class WsBridgeVerticle extends ApexVerticle {
     authenticator = new Authenticator(calls);
     eventLog = new EventLog(redis());
     Router router = Router.router(vertx);
-    new RestApi(vertx, calls, authenticator, new Throttle(redis(), settings)).mount(router);
+    new RestApi(vertx, calls, authenticator, new Throttle(redis(), settings))
+        .mount(router, settings.number("usage.max_upload_bytes"));
     vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REVOKED, message -> {
       Revocation revocation = ContractJson.fromJson(message.body(), Revocation.class);
       socketsByUser.getOrDefault(revocation.userId(), Set.of()).stream()

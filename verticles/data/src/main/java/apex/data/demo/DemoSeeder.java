@@ -2,7 +2,7 @@ package apex.data.demo;
 
 import apex.contracts.Addresses;
 import apex.contracts.auth.UserLookup;
-import apex.data.usage.CostFunction;
+import apex.data.usage.CatalogCost;
 import apex.data.usage.UsageWriter;
 import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
@@ -37,8 +37,11 @@ public final class DemoSeeder {
   private final RedisAPI redis;
   private final Pool pool;
   private final UsageWriter writer;
+  private final PricingCatalog catalog;
 
-  public DemoSeeder(Vertx vertx, ApexConfig config, BusCalls calls, RedisAPI redis, Pool pool, UsageWriter writer) {
+  public DemoSeeder(Vertx vertx, ApexConfig config, BusCalls calls, RedisAPI redis, Pool pool, UsageWriter writer,
+                    PricingCatalog catalog) {
+    this.catalog = catalog;
     this.vertx = vertx;
     this.config = config;
     this.calls = calls;
@@ -79,16 +82,10 @@ public final class DemoSeeder {
             ? Future.succeededFuture()
             : vertx.executeBlocking(() -> new DemoUsageGenerator().generate(config.number("demo.seed_value"),
                     config.integer("demo.days"), config.integer("demo.rows_per_day"), LocalDate.now(ZoneOffset.UTC),
-                    catalogCost()))
-                .compose(records -> writer.write(userId, "demo", records))
+                    CatalogCost.of(catalog)))
+                .compose(records -> writer.write(userId, "demo", "demo", records))
                 .onSuccess(upload -> LOG.info("seeded {} demo usage rows for {}", upload.rows(), userId))
                 .mapEmpty());
   }
 
-  private static CostFunction catalogCost() {
-    PricingCatalog catalog = PricingCatalog.load();
-    return (provider, model, input, cached, cacheWrite, output) -> catalog.find(provider, model)
-        .map(price -> price.costUsd(input, cached, cacheWrite, output))
-        .orElse(null);
-  }
 }

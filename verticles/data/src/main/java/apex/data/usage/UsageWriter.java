@@ -20,7 +20,7 @@ public class UsageWriter {
   static final int CHUNK_SIZE = 500;
 
   private static final String INSERT_UPLOAD =
-      "INSERT INTO usage.uploads (id, user_id, source, rows) VALUES ($1, $2, $3, $4)";
+      "INSERT INTO usage.uploads (id, user_id, source, format, rows) VALUES ($1, $2, $3, $4, $5)";
 
   private static final String INSERT_RECORD = """
       INSERT INTO usage.usage_records (user_id, upload_id, ts, provider, model, feature, request_id,
@@ -42,10 +42,10 @@ public class UsageWriter {
    * came from ({@code csv}, {@code ndjson}, {@code demo} …). Fails, storing nothing, if any row is
    * rejected by the database.
    */
-  public Future<Upload> write(String userId, String source, List<UsageRecord> records) {
+  public Future<Upload> write(String userId, String source, String format, List<UsageRecord> records) {
     String uploadId = "upl_" + UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_UPLOAD)
-            .execute(Tuple.of(uploadId, userId, source, records.size()))
+            .execute(Tuple.of(uploadId, userId, source, format, records.size()))
             .compose(ignored -> insertInChunks(conn, userId, uploadId, records)))
         .map(ignored -> new Upload(uploadId, records.size()));
   }

@@ -46,7 +46,7 @@ class UsageAggregatesTest {
     db = UsageDatabase.start(vertx);
     aggregates = new UsageAggregates(db.pool());
     UsageWriter writer = new UsageWriter(db.pool());
-    writer.write(USER, "test", List.of(
+    writer.write(USER, "test", "csv", List.of(
         row("2025-02-28T23:59:59.999Z", "openai", "gpt-5.4", "support-chat", 9_000, 0, 0, 900, "ok", 100.0),
         row("2025-03-01T00:00:00Z", "openai", "gpt-5.4", "support-chat", 1_000, 200, 0, 100, "ok", 0.5),
         row("2025-03-01T12:00:00Z", "openai", "gpt-5.4", "ticket-classifier", 500, 0, 0, 10, "ok", 0.25),
@@ -55,7 +55,7 @@ class UsageAggregatesTest {
         row("2025-03-03T11:00:00Z", "acme-ai", "mystery-1", null, 100, 0, 0, 50, "ok", null),
         row("2025-03-03T23:59:59.999Z", "anthropic", "claude-sonnet-4-6", "support-chat", 2_000, 0, 0, 300, "ok", 0.75),
         row("2025-03-04T00:00:00Z", "openai", "gpt-5.4", "support-chat", 9_000, 0, 0, 900, "ok", 100.0))).await();
-    writer.write("u-other", "test", List.of(
+    writer.write("u-other", "test", "csv", List.of(
         row("2025-03-02T09:00:00Z", "openai", "gpt-5.4", "support-chat", 9_000, 0, 0, 900, "ok", 50.0))).await();
   }
 
@@ -178,7 +178,7 @@ class UsageAggregatesTest {
     // The table keeps 6 decimals per row; sum what it stores.
     double cost = demo.stream().mapToDouble(r -> BigDecimal.valueOf(r.costUsd()).setScale(6, RoundingMode.HALF_UP)
         .doubleValue()).sum();
-    new UsageWriter(db.pool()).write("u-demo", "demo", demo)
+    new UsageWriter(db.pool()).write("u-demo", "demo", "demo", demo)
         .compose(upload -> aggregates.dataResult("u-demo", window))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
           assertEquals(demo.size(), result.totals().requests());

@@ -40,7 +40,7 @@ class UsageWriterTest {
   @Test
   void storesEveryRowOfALargeUploadUnderOneUploadId(VertxTestContext ctx) {
     int size = 2 * UsageWriter.CHUNK_SIZE + 1;
-    writer.write("u-large", "csv", rows(size))
+    writer.write("u-large", "test", "csv", rows(size))
         .compose(upload -> db.pool().preparedQuery(
                 "SELECT u.rows, count(r.id) AS stored FROM usage.uploads u JOIN usage.usage_records r ON r.upload_id = u.id"
                     + " WHERE u.id = $1 AND u.user_id = $2 AND u.source = 'csv' GROUP BY u.rows")
@@ -64,7 +64,7 @@ class UsageWriterTest {
         "cust_7");
     UsageRecord bare = new UsageRecord(Instant.parse("2025-05-06T07:08:10Z"), "acme-ai", "mystery-1", null, null,
         10, 0, 0, 5, 0, null, null, null, null, null, false, null, null);
-    writer.write("u-fields", "json", List.of(full, bare))
+    writer.write("u-fields", "test", "json", List.of(full, bare))
         .compose(upload -> db.pool().preparedQuery("SELECT ts, feature, status, latency_ms, finish_reason, max_tokens,"
                 + " prompt_hash, batch, cost_usd::float8 AS cost, end_user, cache_write_tokens FROM usage.usage_records"
                 + " WHERE user_id = $1 ORDER BY ts").execute(Tuple.of("u-fields")))
@@ -96,7 +96,7 @@ class UsageWriterTest {
     UsageRecord valid = rows.get(UsageWriter.CHUNK_SIZE + 50); // in the second chunk: the first is already sent
     rows.set(UsageWriter.CHUNK_SIZE + 50, new UsageRecord(valid.ts(), valid.provider(), valid.model(),
         valid.feature(), null, 10, 0, 0, 1, 0, null, "bogus", null, null, null, false, 0.1, null));
-    writer.write("u-atomic", "csv", rows)
+    writer.write("u-atomic", "test", "csv", rows)
         .onComplete(ctx.failing(err -> db.count(ROWS_OF_USER, "u-atomic")
             .compose(records -> db.count(UPLOADS_OF_USER, "u-atomic").map(uploads -> List.of(records, uploads)))
             .onComplete(ctx.succeeding(counts -> ctx.verify(() -> {
