@@ -10,7 +10,6 @@ import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.Window;
 import apex.contracts.run.OwnedQuery;
 import apex.contracts.usage.IngestResult;
-import apex.contracts.usage.RowProblem;
 import apex.contracts.usage.UploadSummary;
 import apex.contracts.usage.UsageFile;
 import apex.data.demo.DemoSeeder;
@@ -74,9 +73,8 @@ public class DataVerticle extends ApexVerticle {
     return vertx.executeBlocking(() -> parser.parse(file.content(), file.contentType(), file.filename()), false)
         .compose(parsed -> {
           if (parsed.problemCount() > 0) {
-            List<RowProblem> problems = parsed.problems().stream()
-                .map(p -> new RowProblem(p.row(), p.column(), p.reason())).toList();
-            return Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, problems, parsed.problemCount()));
+            return Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, parsed.problems(),
+                parsed.problemCount()));
           }
           String source = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
           return writer.write(file.userId(), source, parsed.format(), parsed.records())

@@ -32,7 +32,8 @@ final class ApexClient implements AutoCloseable {
   ApexClient(int port) {
     this.port = port;
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
-    wsClient = vertx.createWebSocketClient();
+    // Tests hold many sockets at once (the default allows 50 per host).
+    wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(500));
   }
 
   static <T> T await(Future<T> future) {

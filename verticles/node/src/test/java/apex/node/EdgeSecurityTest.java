@@ -47,7 +47,6 @@ class EdgeSecurityTest {
         "limits.tickets_burst", "4", "limits.tickets_per_minute", "1", "limits.frames_burst", "5",
         "limits.frames_per_second", "1"));
     settings.put("limits.concurrent_runs_per_user", "1");
-    settings.put("limits.login_ip_burst", "200");
     node = await(NodeLauncher.start(TestServices.config(settings), Role.all(), 1));
     secret = node.config().string("auth.jwt_secret");
     client = new ApexClient(node.httpPort());

@@ -29,8 +29,7 @@ class UsageUploadEndToEndTest {
 
   @BeforeAll
   static void start() {
-    node = await(NodeLauncher.start(TestServices.config(Map.of("profile", "dev", "http.port", "0",
-        "limits.login_ip_burst", "500", "limits.tickets_burst", "500")), Role.all(), 1));
+    node = await(NodeLauncher.start(TestServices.config(Map.of("profile", "dev", "http.port", "0")), Role.all(), 1));
     client = new ApexClient(node.httpPort());
   }
 
@@ -163,5 +162,6 @@ class UsageUploadEndToEndTest {
       assertEquals("run_completed", done.getString("type"), done.encode());
       assertEquals(i + 1.0, done.getJsonObject("report").getDouble("window_spend_usd"), 1e-6, "user " + i);
     }
+    sockets.forEach(socket -> await(socket.ws.close()));
   }
 }

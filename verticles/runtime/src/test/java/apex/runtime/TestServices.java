@@ -38,6 +38,10 @@ public final class TestServices {
     all.put("pg.url", services().pgUrl());
     all.put("redis.url", services().redisUrl());
     all.put("cluster.name", "apex-test-" + UUID.randomUUID());
+    // Every test connects from 127.0.0.1 and the buckets live in the shared Redis: without this the
+    // sign-ups of one test class would lock the next one out. Tests of the IP limit override it.
+    all.put("limits.login_ip_burst", "100000");
+    all.put("limits.login_ip_per_minute", "100000");
     all.putAll(overrides);
     return new ConfigLoader(Map.of()).load(null, all);
   }

@@ -1,5 +1,6 @@
 package apex.data.ingest;
 
+import apex.contracts.usage.RowProblem;
 import apex.data.usage.UsageRecord;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package apex.data.ingest;
 
+import apex.contracts.usage.RowProblem;
 import java.util.ArrayList;
 import java.util.List;
 

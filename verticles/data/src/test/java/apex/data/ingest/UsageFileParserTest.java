@@ -1,5 +1,6 @@
 package apex.data.ingest;
 
+import apex.contracts.usage.RowProblem;
 import apex.data.demo.ListPrices;
 import apex.data.usage.UsageRecord;
 import org.junit.jupiter.api.Test;

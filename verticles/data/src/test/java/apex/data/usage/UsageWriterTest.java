@@ -40,10 +40,10 @@ class UsageWriterTest {
   @Test
   void storesEveryRowOfALargeUploadUnderOneUploadId(VertxTestContext ctx) {
     int size = 2 * UsageWriter.CHUNK_SIZE + 1;
-    writer.write("u-large", "test", "csv", rows(size))
+    writer.write("u-large", "usage.csv", "csv", rows(size))
         .compose(upload -> db.pool().preparedQuery(
                 "SELECT u.rows, count(r.id) AS stored FROM usage.uploads u JOIN usage.usage_records r ON r.upload_id = u.id"
-                    + " WHERE u.id = $1 AND u.user_id = $2 AND u.source = 'csv' GROUP BY u.rows")
+                    + " WHERE u.id = $1 AND u.user_id = $2 AND u.source = 'usage.csv' AND u.format = 'csv' GROUP BY u.rows")
             .execute(Tuple.of(upload.uploadId(), "u-large"))
             .map(result -> {
               ctx.verify(() -> {

@@ -14,13 +14,16 @@ import org.flywaydb.core.Flyway;
  * (one schema per owner, scripts under {@code classpath:db/migration/<owner>}) run at its start.
  */
 public final class Postgres {
+  static final int MAX_WAITING = 2048;
+
   private Postgres() {}
 
   public static Pool pool(Vertx vertx, ApexConfig config) {
     PgConnectOptions connect = PgConnectOptions.fromUri(config.string("pg.url"));
     return PgBuilder.pool()
         .connectingTo(connect)
-        .with(new PoolOptions().setMaxSize(config.integer("pg.pool_size")))
+        // Queries beyond the pool wait in a bounded queue instead of failing under a burst of runs.
+        .with(new PoolOptions().setMaxSize(config.integer("pg.pool_size")).setMaxWaitQueueSize(MAX_WAITING))
         .using(vertx)
         .build();
   }

@@ -13,8 +13,10 @@ public final class RedisStore {
   public static RedisAPI api(Vertx vertx, ApexConfig config) {
     RedisOptions options = new RedisOptions()
         .setConnectionString(config.string("redis.url"))
-        .setMaxPoolSize(8)
-        .setMaxWaitingHandlers(1024);
+        .setMaxPoolSize(16)
+        // Bursts of run events queue (bounded) for a connection instead of failing the run.
+        .setMaxPoolWaiting(2048)
+        .setMaxWaitingHandlers(2048);
     return RedisAPI.api(Redis.createClient(vertx, options));
   }
 }
