@@ -96,7 +96,7 @@ class ContractSchemaTest {
     assertValid(Schemas.UPLOAD_SUMMARY, summary);
     assertValid(Schemas.INGEST_RESULT, new IngestResult(IngestResult.STORED, summary, null, 0));
     assertValid(Schemas.INGEST_RESULT, new IngestResult(IngestResult.REJECTED, null,
-        List.of(new RowProblem(7, "prompt_tokens", "not a whole number: 'abc'")), 1));
+        List.of(new RowProblem(7, "prompt_tokens", "not a whole number: 'abc'"), new RowProblem(0, null, "the file is empty")), 2));
   }
 
   @Test

@@ -121,6 +121,7 @@ class UsageUploadEndToEndTest {
     assertEquals("status", problems.getJsonObject(2).getString("column"));
     assertEquals(0, client.get("/api/usage/uploads", token).bodyAsJsonObject().getJsonArray("uploads").size());
     assertEquals(400, upload(token, "", "text/csv").statusCode());
+    assertEquals(401, upload("not-a-token", bad, "text/csv").statusCode(), "the caller is checked before the body is read");
   }
 
   @Test

@@ -53,7 +53,16 @@ final class RestApi {
   }
 
   void mount(Router router, long uploadLimit) {
-    // Uploads get their own, larger limit; every other API body is small.
+    // Uploads get their own, larger limit, read only once the caller is known; every other API body is small.
+    router.post("/api/usage").handler(ctx -> {
+      ctx.request().pause(); // the body waits until the caller is known; the body handler resumes it
+      authenticator.bearer(ctx.request().headers())
+          .onSuccess(user -> ctx.next())
+          .onFailure(e -> {
+            ctx.response().putHeader("Connection", "close");
+            fail(ctx, ErrorCode.of(e), e.getMessage());
+          });
+    });
     router.route("/api/usage").handler(BodyHandler.create().setBodyLimit(uploadLimit)
         .setDeleteUploadedFilesOnEnd(true));
     BodyHandler small = BodyHandler.create().setBodyLimit(BODY_LIMIT);
