@@ -26,6 +26,11 @@
     answer: $('answer'), answerEmpty: $('answer-empty'),
     composer: $('composer'), message: $('message'), send: $('send'),
     timeline: $('timeline'), timelineEmpty: $('timeline-empty'),
+    conversation: $('conversation'), dropHint: $('drop-hint'),
+    uploadInput: $('upload-input'), uploadButton: $('upload-button'),
+    uploadProgress: $('upload-progress'), uploadPercent: $('upload-percent'),
+    uploadStatus: $('upload-status'), uploadResult: $('upload-result'),
+    uploads: $('uploads'), uploadsEmpty: $('uploads-empty'), uploadsTitle: $('uploads-title'),
   };
 
   // ---------------------------------------------------------------- state
@@ -140,15 +145,16 @@
     return Math.max(1, Math.ceil(ms / 1000));
   }
 
-  // One POST, no retries. `token` goes into Authorization; a 204 answers null.
-  async function request(path, { body, token } = {}) {
+  // One call (POST unless `method` says otherwise), no retries. `token` goes into Authorization;
+  // a 204 answers null.
+  async function request(path, { method = 'POST', body, token } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     let res;
     try {
       res = await fetch(path, {
-        method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body),
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'same-origin', cache: 'no-store',
       });
     } catch (e) {
@@ -298,6 +304,7 @@
     try { sessionStorage.removeItem(SESSION_KEY); } catch (e) { /* ignore */ }
     disconnect();
     resetChat();
+    resetUploads();
     showLogin(reason);
   }
 
@@ -352,6 +359,7 @@
     el.who.textContent = session.email ? `Signed in as ${session.email}` : '';
     el.message.focus();
     connect();
+    loadUploads();
   }
 
   function setSignupMode(on) {
@@ -906,7 +914,7 @@
   function updateSendEnabled() {
     const busy = Boolean(chat.pending);
     el.send.disabled = !conn.ready || busy;
-    for (const b of document.querySelectorAll('.example')) b.disabled = !conn.ready || busy;
+    for (const b of document.querySelectorAll('.example, .needs-connection')) b.disabled = !conn.ready || busy;
   }
 
   function sendMessage(raw) {
@@ -958,6 +966,492 @@
     el.message.value = '';
     updateSendEnabled();
   }
+
+  // ---------------------------------------------------------------- usage upload
+
+  // POST /api/usage takes the raw file (its name in ?filename=), answers 201 with the stored
+  // upload's summary or 422 with the row/column problems (nothing stored). fetch cannot report
+  // upload progress, so this one call goes through XMLHttpRequest.
+  const UPLOAD_MAX_BYTES = 20 * 1024 * 1024; // conf/apex.json ws-bridge max_upload_bytes
+  const ANALYZE_PROMPT = 'Analyze my AI costs for the last 30 days';
+  const USD = new Intl.NumberFormat('en-US', {
+    style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2,
+  });
+  const COUNT = new Intl.NumberFormat('en-US');
+  const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/ndjson'];
+
+  const upload = {
+    busy: false,
+    xhr: null,                 // the request in flight; aborted when the session ends
+    blockedUntil: 0,           // a 429 asked to wait until then (epoch ms)
+    blockTimer: null,
+    listGeneration: 0,         // a late answer to an older GET /api/usage/uploads is dropped
+    dragDepth: 0,              // dragenter/dragleave pairs over the conversation
+  };
+
+  function money(v) {
+    const n = Number(v);
+    return Number.isFinite(n) ? USD.format(n) : '—';
+  }
+
+  function count(n, one, many) {
+    const v = Number(n) || 0;
+    return `${COUNT.format(v)} ${v === 1 ? one : many}`;
+  }
+
+  function fileSize(bytes) {
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  }
+
+  // An ISO instant as its UTC date: usage timestamps are UTC (a daily export is midnight UTC), so
+  // a local date could show the day before.
+  function isoDate(ts) {
+    if (!ts) return '';
+    const d = new Date(ts);
+    return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString().slice(0, 10);
+  }
+
+  function dateRange(first, last) {
+    const a = isoDate(first);
+    const b = isoDate(last);
+    if (!a && !b) return 'no dates';
+    if (!a || !b || a === b) return a || b;
+    return `${a} → ${b}`;
+  }
+
+  function uploadName(u) {
+    return (u && u.source) || 'upload';
+  }
+
+  // The server reads the format from the content type first (docs/USAGE-FORMATS.md §1). Browsers
+  // send odd types for CSV (application/vnd.ms-excel) and none for .ndjson, so go by the name;
+  // octet-stream is ignored by the server, which then looks at the content.
+  function contentTypeFor(file) {
+    const name = file.name.toLowerCase();
+    if (name.endsWith('.csv')) return 'text/csv';
+    if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'application/x-ndjson';
+    if (name.endsWith('.json')) return 'application/json';
+    if (file.type === 'text/csv' || file.type === 'application/json' || NDJSON_TYPES.includes(file.type)) return file.type;
+    return 'application/octet-stream';
+  }
+
+  // One POST /api/usage. Resolves with {status, data, res} for any HTTP answer (`res` offers
+  // headers.get for retryAfterOf); rejects with an ApiError when no answer came.
+  function sendUpload(file, token, onProgress, onSent) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      upload.xhr = xhr;
+      const done = () => { if (upload.xhr === xhr) upload.xhr = null; };
+      xhr.open('POST', `/api/usage?filename=${encodeURIComponent(file.name)}`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Content-Type', contentTypeFor(file));
+      xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.upload.addEventListener('progress', (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      });
+      xhr.upload.addEventListener('load', () => onSent());
+      xhr.addEventListener('load', () => {
+        done();
+        let data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+        resolve({ status: xhr.status, data, res: { headers: { get: (name) => xhr.getResponseHeader(name) } } });
+      });
+      const fail = (code, message) => () => { done(); reject(new ApiError(0, code, message)); };
+      xhr.addEventListener('error', fail('NETWORK', 'the server could not be reached. Check your connection and try again.'));
+      xhr.addEventListener('timeout', fail('TIMEOUT', 'the upload timed out.'));
+      xhr.addEventListener('abort', fail('ABORTED', 'the upload was cancelled.'));
+      xhr.send(file);
+    });
+  }
+
+  // An HTTP answer that is not 2xx as an ApiError; `data` keeps the body (a 422 carries the
+  // problems there), and a 429 gets retryAfterMs from retry_after_ms or Retry-After.
+  function uploadError({ status, data, res }) {
+    if (status >= 200 && status < 300) return null;
+    const body = (data && data.error) || {};
+    const e = new ApiError(status, body.code || `HTTP_${status}`, body.message || `the server answered ${status}.`,
+      status === 429 ? retryAfterOf(res, body) : undefined);
+    e.data = data;
+    return e;
+  }
+
+  // POST /api/usage with the session's token, refreshing once and sending once more on a
+  // stale-token 401, as authedApi does. Answers the 201 body; anything else throws.
+  async function uploadUsage(file, onProgress, onSent) {
+    if (session && session.refresh_token && accessExpiringSoon()) await refreshSession();
+    if (!session) throw new ApiError(401, 'unauthorized', 'Not logged in.');
+    const used = session.access_token;
+    let answer = await sendUpload(file, used, onProgress, onSent);
+    let err = uploadError(answer);
+    if (err && isStaleTokenError(err) && session && session.refresh_token) {
+      if (session.access_token === used) await refreshSession();
+      if (!session) throw err;
+      onProgress(0);
+      answer = await sendUpload(file, session.access_token, onProgress, onSent);
+      err = uploadError(answer);
+    }
+    if (err) throw err;
+    return answer.data;
+  }
+
+  function chosenFile() {
+    return el.uploadInput.files && el.uploadInput.files.length ? el.uploadInput.files[0] : null;
+  }
+
+  function showUploadMessage(text) {
+    el.uploadResult.replaceChildren(make('p', 'upload-error', text));
+  }
+
+  async function startUpload(file) {
+    if (!session || upload.busy) return;
+    const wait = upload.blockedUntil - Date.now();
+    if (wait > 0) {
+      showUploadMessage(`Too many uploads: try again in ${seconds(wait)} s.`);
+      return;
+    }
+    if (file.size === 0) {
+      showUploadMessage(`${file.name} is empty. Nothing was uploaded.`);
+      return;
+    }
+    if (file.size > UPLOAD_MAX_BYTES) {
+      showUploadMessage(`${file.name} is ${fileSize(file.size)}; files up to 20 MiB can be uploaded. Nothing was uploaded.`);
+      return;
+    }
+    const epoch = auth.epoch;
+    setUploading(true, file);
+    try {
+      const data = await uploadUsage(file, setUploadProgress, () => setUploadProcessing(file));
+      if (epoch !== auth.epoch) return;
+      renderUploadSummary((data && data.upload) || {}, file.name);
+      el.uploadInput.value = '';
+      loadUploads();
+    } catch (e) {
+      if (epoch !== auth.epoch || !session) return; // logged out meanwhile, or a refresh 401 ended the session
+      if (e.status === 422 && e.data && Array.isArray(e.data.problems)) {
+        renderUploadProblems(e.data, file.name);
+      } else if (e.status === 401) {
+        endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED);
+      } else if (e.status === 429) {
+        blockUploads(e.retryAfterMs);
+      } else if (e.status === 413) {
+        showUploadMessage(`${file.name} is larger than the upload limit (20 MiB). Nothing was stored.`);
+      } else {
+        showUploadMessage(`${file.name} was not uploaded: ${e.message}`);
+      }
+    } finally {
+      if (epoch === auth.epoch) setUploading(false);
+    }
+  }
+
+  function setUploading(on, file) {
+    upload.busy = on;
+    el.uploadButton.disabled = on || upload.blockedUntil > Date.now();
+    el.uploadInput.disabled = on;
+    el.uploadProgress.hidden = !on;
+    el.uploadPercent.hidden = !on;
+    if (on) {
+      el.uploadResult.replaceChildren();
+      setUploadProgress(0);
+      el.uploadStatus.textContent = `Uploading ${file.name}…`;
+    } else {
+      el.uploadStatus.textContent = '';
+    }
+  }
+
+  function setUploadProgress(fraction) {
+    const f = Math.max(0, Math.min(1, Number(fraction) || 0));
+    el.uploadProgress.value = f;
+    el.uploadPercent.textContent = `${Math.round(f * 100)}%`;
+  }
+
+  // Every byte is sent; the server now parses and stores the rows.
+  function setUploadProcessing(file) {
+    setUploadProgress(1);
+    el.uploadStatus.textContent = `Checking and storing ${file.name}…`;
+  }
+
+  function blockUploads(ms) {
+    const wait = Number.isFinite(ms) && ms >= 0 ? ms : 1000;
+    upload.blockedUntil = Date.now() + wait;
+    showUploadMessage(`Too many uploads: try again in ${seconds(wait)} s. Nothing was stored.`);
+    el.uploadButton.disabled = true;
+    clearTimeout(upload.blockTimer);
+    upload.blockTimer = setTimeout(() => {
+      upload.blockTimer = null;
+      upload.blockedUntil = 0;
+      if (!upload.busy) el.uploadButton.disabled = false;
+    }, wait);
+  }
+
+  function addFact(list, term, value, className) {
+    const dt = make('dt', null, term);
+    const dd = make('dd', className, value);
+    list.append(dt, dd);
+  }
+
+  function renderUploadSummary(u, fallbackName) {
+    const card = make('article', 'upload-card');
+    card.dataset.uploadId = u.upload_id || '';
+    const title = make('h4', 'upload-card-title', `Stored: ${u.source || fallbackName}`);
+    title.id = 'upload-card-title';
+    card.setAttribute('aria-labelledby', title.id);
+    const facts = make('dl', 'upload-facts');
+    addFact(facts, 'File', u.source || fallbackName, 'upload-file');
+    addFact(facts, 'Rows', COUNT.format(Number(u.rows) || 0), 'upload-rows');
+    addFact(facts, 'Dates', dateRange(u.first_ts, u.last_ts), 'upload-range');
+    addFact(facts, 'Spend', money(u.cost_usd), 'upload-spend');
+    if (u.format) addFact(facts, 'Format', String(u.format).toUpperCase(), 'upload-format');
+    card.append(title, facts);
+    const unpriced = Array.isArray(u.unpriced_models) ? u.unpriced_models.filter(Boolean).map(String) : [];
+    if (unpriced.length) {
+      card.append(make('p', 'upload-warning',
+        `Warning: no price is known for ${unpriced.length === 1 ? 'this model' : 'these models'}, so its rows without `
+        + `a cost are not in the spend: ${unpriced.join(', ')}.`));
+    }
+    const analyze = make('button', 'needs-connection', 'Analyze this data');
+    analyze.type = 'button';
+    analyze.id = 'upload-analyze';
+    analyze.disabled = !conn.ready || Boolean(chat.pending);
+    analyze.addEventListener('click', () => sendMessage(ANALYZE_PROMPT));
+    card.append(analyze);
+    el.uploadResult.replaceChildren(card);
+  }
+
+  function renderUploadProblems(data, name) {
+    const problems = data.problems;
+    const total = Math.max(Number(data.problem_count) || 0, problems.length);
+    const box = make('div', 'upload-rejected');
+    box.append(make('h4', null, `${name} was rejected: ${count(total, 'problem', 'problems')} found`));
+    box.append(make('p', 'upload-error', 'Nothing was stored. Fix the problems below and upload the whole file again.'));
+    const table = make('table', 'upload-errors');
+    table.id = 'upload-errors';
+    table.append(make('caption', 'visually-hidden', `Problems in ${name}`));
+    const head = make('tr');
+    for (const label of ['Row', 'Column', 'Reason']) {
+      const th = make('th', null, label);
+      th.scope = 'col';
+      head.append(th);
+    }
+    const thead = make('thead');
+    thead.append(head);
+    table.append(thead);
+    const body = make('tbody');
+    for (const p of problems) {
+      const tr = make('tr');
+      const row = Number(p && p.row);
+      tr.append(
+        make('td', 'problem-row', row === 0 ? '0 (whole file)' : String(p && p.row !== undefined ? p.row : '—')),
+        make('td', 'problem-column', p && p.column ? p.column : '—'),
+        make('td', 'problem-reason', (p && p.reason) || ''),
+      );
+      body.append(tr);
+    }
+    table.append(body);
+    // A scrolling box: focusable and named, so that it can be scrolled with the keyboard.
+    const wrap = make('div', 'table-wrap');
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', `Problems in ${name}`);
+    wrap.append(table);
+    box.append(wrap);
+    if (total > problems.length) {
+      box.append(make('p', 'upload-more', `…and ${total - problems.length} more not listed.`));
+    }
+    el.uploadResult.replaceChildren(box);
+  }
+
+  // ---------------------------------------------------------------- uploads list
+
+  async function loadUploads() {
+    if (!session) return;
+    upload.listGeneration += 1;
+    const generation = upload.listGeneration;
+    if (!el.uploads.children.length) {
+      el.uploadsEmpty.hidden = false;
+      el.uploadsEmpty.textContent = 'Loading your uploads…';
+    }
+    try {
+      if (session.refresh_token && accessExpiringSoon()) await refreshSession();
+      const data = await authedApi('/api/usage/uploads', { method: 'GET' });
+      if (generation !== upload.listGeneration || !session) return;
+      renderUploads(Array.isArray(data && data.uploads) ? data.uploads : []);
+    } catch (e) {
+      if (generation !== upload.listGeneration || !session) return;
+      if (e.status === 401) {
+        endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED);
+        return;
+      }
+      el.uploadsEmpty.hidden = false;
+      el.uploadsEmpty.textContent = `Could not load your uploads: ${e.message}`;
+    }
+  }
+
+  function renderUploads(list) {
+    el.uploads.replaceChildren(...list.map(renderUploadItem));
+    el.uploadsEmpty.textContent = 'No uploads yet.';
+    el.uploadsEmpty.hidden = list.length > 0;
+  }
+
+  function renderUploadItem(u) {
+    const li = make('li', 'upload-item');
+    li.dataset.uploadId = u.upload_id || '';
+    const info = make('div', 'upload-info');
+    info.append(make('span', 'upload-name', uploadName(u)));
+    // Each part stays on one line: a narrow screen breaks between them, never inside a date.
+    const meta = make('span', 'upload-meta');
+    const parts = [count(u.rows, 'row', 'rows'), money(u.cost_usd), dateRange(u.first_ts, u.last_ts)];
+    parts.forEach((part, i) => {
+      if (i > 0) meta.append(' · ');
+      meta.append(make('span', 'nowrap', part));
+    });
+    info.append(meta);
+    if (u.created_at) {
+      const when = make('time', 'upload-date', `uploaded ${isoDate(u.created_at)}`);
+      when.dateTime = u.created_at;
+      info.append(when);
+    }
+    const del = make('button', 'secondary upload-delete', 'Delete');
+    del.type = 'button';
+    del.setAttribute('aria-label', `Delete ${uploadName(u)}`);
+    del.addEventListener('click', () => { deleteUpload(u, del); });
+    li.append(info, del);
+    return li;
+  }
+
+  async function deleteUpload(u, button) {
+    const name = uploadName(u);
+    if (!window.confirm(`Delete ${name} and its ${count(u.rows, 'usage row', 'usage rows')}? This cannot be undone.`)) return;
+    button.disabled = true;
+    try {
+      await authedApi(`/api/usage/uploads/${encodeURIComponent(u.upload_id)}`, { method: 'DELETE' });
+    } catch (e) {
+      if (!session) return;
+      if (e.status === 401) {
+        endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED);
+        return;
+      }
+      if (e.status !== 404) { // 404: already gone (another tab); the refresh below shows that
+        button.disabled = false;
+        showAlert(`Could not delete ${name}: ${e.message}`);
+        return;
+      }
+    }
+    el.uploadStatus.textContent = `Deleted ${name}.`;
+    const card = el.uploadResult.querySelector('.upload-card');
+    if (card && card.dataset.uploadId === u.upload_id) el.uploadResult.replaceChildren();
+    const hadFocus = document.activeElement === button;
+    await loadUploads();
+    if (hadFocus || !document.activeElement || document.activeElement === document.body) el.uploadsTitle.focus();
+  }
+
+  // The session ended: stop an upload in flight and forget the last user's uploads.
+  function resetUploads() {
+    upload.listGeneration += 1;
+    const xhr = upload.xhr;
+    upload.xhr = null;
+    if (xhr) xhr.abort();
+    upload.busy = false;
+    clearTimeout(upload.blockTimer);
+    upload.blockTimer = null;
+    upload.blockedUntil = 0;
+    el.uploadInput.value = '';
+    el.uploadInput.disabled = false;
+    el.uploadButton.disabled = false;
+    el.uploadProgress.hidden = true;
+    el.uploadPercent.hidden = true;
+    el.uploadStatus.textContent = '';
+    el.uploadResult.replaceChildren();
+    el.uploads.replaceChildren();
+    el.uploadsEmpty.textContent = 'No uploads yet.';
+    el.uploadsEmpty.hidden = false;
+    endDrag();
+  }
+
+  // ---------------------------------------------------------------- drag and drop
+
+  function hasFiles(e) {
+    return Boolean(e.dataTransfer) && Array.from(e.dataTransfer.types || []).includes('Files');
+  }
+
+  function endDrag() {
+    upload.dragDepth = 0;
+    el.conversation.classList.remove('drop-active');
+    el.dropHint.hidden = true;
+  }
+
+  function onDroppedFiles(files) {
+    const list = Array.from(files || []);
+    if (!list.length) return;
+    if (upload.busy) {
+      showAlert('An upload is already running; drop the file again when it has finished.');
+      return;
+    }
+    const file = list[0];
+    if (list.length > 1) showAlert(`One file at a time: uploading ${file.name} only.`);
+    // Show the dropped file in the picker too (DataTransfer is constructible in current browsers).
+    try {
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      el.uploadInput.files = dt.files;
+    } catch (e) { /* the picker keeps its own choice */ }
+    startUpload(file);
+  }
+
+  // Capture phase, so that a drop on any part of the conversation (the answers, the message
+  // box) is seen here first, even a synthetic event that does not bubble.
+  const capture = { capture: true };
+  el.conversation.addEventListener('dragenter', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    upload.dragDepth += 1;
+    el.conversation.classList.add('drop-active');
+    el.dropHint.hidden = false;
+  }, capture);
+  el.conversation.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = upload.busy ? 'none' : 'copy';
+    if (!el.conversation.classList.contains('drop-active')) {
+      el.conversation.classList.add('drop-active');
+      el.dropHint.hidden = false;
+    }
+  }, capture);
+  el.conversation.addEventListener('dragleave', (e) => {
+    if (!hasFiles(e)) return;
+    upload.dragDepth = Math.max(0, upload.dragDepth - 1);
+    if (upload.dragDepth === 0 || (e.relatedTarget && !el.conversation.contains(e.relatedTarget))) endDrag();
+  }, capture);
+  el.conversation.addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    endDrag();
+    onDroppedFiles(e.dataTransfer.files);
+  }, capture);
+  // A file dropped anywhere else must not make the browser leave the page to open it.
+  window.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    if (!el.conversation.contains(e.target)) e.dataTransfer.dropEffect = 'none';
+  });
+  window.addEventListener('drop', (e) => { if (hasFiles(e)) { e.preventDefault(); endDrag(); } });
+  window.addEventListener('dragend', endDrag);
+
+  el.uploadInput.addEventListener('change', () => {
+    const file = chosenFile();
+    el.uploadStatus.textContent = file ? `Ready to upload ${file.name} (${fileSize(file.size)}): press Upload.` : '';
+  });
+  el.uploadButton.addEventListener('click', () => {
+    const file = chosenFile();
+    if (!file) {
+      el.uploadStatus.textContent = 'Choose a usage file first.';
+      el.uploadInput.focus();
+      return;
+    }
+    startUpload(file);
+  });
 
   // ---------------------------------------------------------------- wiring
 
