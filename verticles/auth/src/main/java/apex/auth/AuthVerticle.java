@@ -46,11 +46,13 @@ public class AuthVerticle extends ApexVerticle {
     if ("ES256".equals(JwtKeys.algorithm(settings)) && settings.string("auth.jwt_private_key_file").isBlank()) {
       return Future.failedFuture("auth signs tokens: with ES256 it needs auth.jwt_private_key_file");
     }
-    tokens = new TokenIssuer(vertx, settings);
     tickets = new TicketStore(redis(), settings.integer("auth.ticket_ttl_seconds"));
     sessions = new SessionStore(redis(), settings.integer("auth.refresh_ttl_seconds"),
         settings.integer("auth.access_ttl_seconds"), reused -> announceEnd(reused.userId(), reused.family()));
-    return postgres("auth")
+    // The key may come from PEM files: read them off the event loop.
+    return vertx.executeBlocking(() -> new TokenIssuer(vertx, settings))
+        .onSuccess(issuer -> tokens = issuer)
+        .compose(v -> postgres("auth"))
         .onSuccess(pool -> accounts = new AccountStore(pool))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash("decoy-password-for-unknown-emails")))
         .onSuccess(hash -> decoyHash = hash)

@@ -83,16 +83,22 @@ public abstract class ApexVerticle extends VerticleBase {
     settings = ApexConfig.of(config());
     calls = new BusCalls(vertx, settings);
     health = HealthChecks.create(vertx);
-    announcer = new ServiceAnnouncer(vertx, settings.nodeId(), JwtKeys.fingerprint(settings));
+
     return startService()
         .compose(v -> serve(HEALTH_PREFIX + serviceName(), body -> health.checkStatus()
             .map(result -> result.toJson().put("service", serviceName()).put("node_id", settings.nodeId()))))
-        .compose(v -> announcer.announce(serviceName(), serviceAddress()));
+        // The fingerprint may read a PEM file: off the event loop.
+        .compose(v -> vertx.executeBlocking(() -> JwtKeys.fingerprint(settings)))
+        .compose(fingerprint -> {
+          announcer = new ServiceAnnouncer(vertx, settings.nodeId(), fingerprint);
+          return announcer.announce(serviceName(), serviceAddress());
+        });
   }
 
   @Override
   public final Future<?> stop() {
-    return announcer.withdrawAll()
+    Future<Void> withdrawn = announcer == null ? Future.succeededFuture() : announcer.withdrawAll();
+    return withdrawn
         .transform(v -> stopService())
         .transform(v -> Future.join(closers.stream().<Future<?>>map(Supplier::get).toList()));
   }

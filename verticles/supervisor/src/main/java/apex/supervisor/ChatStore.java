@@ -120,36 +120,34 @@ final class ChatStore {
 
   /** A thread with its messages, or not_found when it does not exist or is someone else's. */
   Future<JsonObject> thread(String userId, String threadId) {
-    UUID id = parseIdOrNull(threadId);
-    if (id == null) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.failure("thread not found: " + threadId));
-    }
-    return pool.preparedQuery("SELECT title FROM chat.threads WHERE id = $1 AND user_id = $2")
-        .execute(Tuple.of(id, userId))
-        .compose(rows -> first(rows)
-            .map(t -> pool.preparedQuery("SELECT role, text, run_id, created_at FROM chat.messages WHERE thread_id = $1 ORDER BY id")
-                .execute(Tuple.of(id))
-                .map(messages -> {
-                  List<JsonObject> list = new ArrayList<>();
-                  messages.forEach(m -> list.add(new ThreadMessage(m.getString("role"), m.getString("text"),
-                      m.getUUID("run_id") == null ? null : m.getUUID("run_id").toString(), ts(m, "created_at")).toJson()));
-                  return new JsonObject().put("thread_id", threadId).put("title", t.getString("title")).put("messages", list);
-                }))
-            .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("thread not found: " + threadId))));
+    return owned("SELECT id, title FROM chat.threads WHERE id = $1 AND user_id = $2", "thread", userId, threadId)
+        .compose(t -> pool.preparedQuery("SELECT role, text, run_id, created_at FROM chat.messages WHERE thread_id = $1 ORDER BY id")
+            .execute(Tuple.of(t.getUUID("id")))
+            .map(messages -> {
+              List<JsonObject> list = new ArrayList<>();
+              messages.forEach(m -> list.add(new ThreadMessage(m.getString("role"), m.getString("text"),
+                  m.getUUID("run_id") == null ? null : m.getUUID("run_id").toString(), ts(m, "created_at")).toJson()));
+              return new JsonObject().put("thread_id", threadId).put("title", t.getString("title")).put("messages", list);
+            }));
   }
 
   Future<RunView> run(String userId, String runId) {
-    UUID id = parseIdOrNull(runId);
-    if (id == null) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId));
-    }
-    return pool.preparedQuery("SELECT * FROM chat.runs WHERE id = $1 AND user_id = $2")
-        .execute(Tuple.of(id, userId))
-        .compose(rows -> first(rows)
-            .map(r -> Future.succeededFuture(new RunView(runId, r.getUUID("thread_id").toString(), r.getString("status"),
-                r.getBoolean("degraded"), ts(r, "created_at"), ts(r, "finished_at"), r.getLong("duration_ms"),
-                (JsonObject) r.getValue("stages"), r.getString("error_code"), r.getString("error_message"))))
-            .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId))));
+    return owned("SELECT * FROM chat.runs WHERE id = $1 AND user_id = $2", "run", userId, runId)
+        .map(r -> new RunView(runId, r.getUUID("thread_id").toString(), r.getString("status"),
+            r.getBoolean("degraded"), ts(r, "created_at"), ts(r, "finished_at"), r.getLong("duration_ms"),
+            (JsonObject) r.getValue("stages"), r.getString("error_code"), r.getString("error_message")));
+  }
+
+  /**
+   * The row {@code select} finds for ({@code id}, {@code userId}); not_found when the id is malformed,
+   * unknown, or someone else's, so the answer reveals nothing about other users' data.
+   */
+  private Future<Row> owned(String select, String what, String userId, String id) {
+    UUID uuid = parseIdOrNull(id);
+    Future<Optional<Row>> found = uuid == null ? Future.succeededFuture(Optional.empty())
+        : pool.preparedQuery(select).execute(Tuple.of(uuid, userId)).map(ChatStore::first);
+    return found.compose(row -> row.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure(what + " not found: " + id))));
   }
 
   private static Optional<Row> first(RowSet<Row> rows) {

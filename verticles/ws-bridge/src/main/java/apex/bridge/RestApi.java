@@ -37,6 +37,8 @@ final class RestApi {
   static final String ONCE = "auth-once";
   /** A route's answer may name its own status under this key (removed before sending). */
   static final String STATUS_OVERRIDE = "__status";
+  /** Where an upload's pre-checked caller is kept for the route (verified once, before the body). */
+  static final String VERIFIED_USER = "apex.verified-user";
   /** Every service the golden path needs; /ready is true when each answers its health probe UP. */
   static final List<String> SERVICES = List.of("auth", "supervisor", "triage", "data", "optimizer", "report");
 
@@ -57,7 +59,10 @@ final class RestApi {
     router.post("/api/usage").handler(ctx -> {
       ctx.request().pause(); // the body waits until the caller is known; the body handler resumes it
       authenticator.bearer(ctx.request().headers())
-          .onSuccess(user -> ctx.next())
+          .onSuccess(user -> {
+            ctx.put(VERIFIED_USER, user);
+            ctx.next();
+          })
           .onFailure(e -> {
             ctx.response().putHeader("Connection", "close");
             fail(ctx, ErrorCode.of(e), e.getMessage());

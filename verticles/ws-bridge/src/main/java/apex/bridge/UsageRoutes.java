@@ -37,7 +37,8 @@ final class UsageRoutes {
   }
 
   void mount(Router router, BiConsumer<RoutingContext, BiFunction<VerifiedUser, RoutingContext, Future<JsonObject>>> auth) {
-    router.post("/api/usage").handler(ctx -> auth.accept(ctx, this::upload));
+    // The caller was verified before the body was read (RestApi); no second round trip to auth.
+    router.post("/api/usage").handler(ctx -> RestApi.respond(ctx, upload(ctx.get(RestApi.VERIFIED_USER), ctx), 200));
     router.get("/api/usage/uploads").handler(ctx -> auth.accept(ctx, (user, c) ->
         calls.request("data", Addresses.DATA_UPLOADS, new JsonObject().put("user_id", user.userId()), new DeliveryOptions())));
     router.delete("/api/usage/uploads/:id").handler(ctx -> auth.accept(ctx, (user, c) ->
