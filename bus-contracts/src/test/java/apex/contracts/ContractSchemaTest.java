@@ -41,14 +41,30 @@ class ContractSchemaTest {
   static final Window WINDOW = new Window("2026-10-24", "2026-11-22", 30);
   static final RunRef RUN = new RunRef("r-1", "t-1", "u-1");
   static final TriageResult TRIAGE = new TriageResult("cost_analysis",
-      new Entities(List.of("gpt-5.4"), List.of("openai"), List.of(), 30), WINDOW, TriageResult.SUFFICIENT, 1200, 0.8,
+      new Entities(List.of("gpt-5.4"), List.of("openai"), List.of("support-bot"), 30,
+          "last 30 days", List.of(500.0), List.of(20.0)), WINDOW, TriageResult.SUFFICIENT, 1200, 0.8,
       List.of("data", "optimizer", "report"), "rules");
   static final DataResult DATA = new DataResult(WINDOW,
-      new DataResult.Totals(1200, 900_000, 100_000, 200_000, 412.5),
+      new DataResult.Totals(1200, 900_000, 100_000, 5_000, 200_000, 20_000, 12, 412.5),
       List.of(new DataResult.ModelSpend("openai", "gpt-5.4", 1200, 900_000, 100_000, 200_000, 412.5)),
       List.of(new DataResult.FeatureSpend("support-bot", 1200, 412.5)),
+      List.of(new DataResult.ProviderSpend("openai", 1200, 412.5)),
       List.of(new DataResult.FeatureModelSpend("support-bot", "openai", "gpt-5.4", 1200, 900_000, 200_000, 166.7, 412.5)),
-      List.of(new DataResult.DaySpend("2026-11-21", 40, 13.75)), List.of());
+      List.of(new DataResult.DaySpend("2026-11-21", 40, 13.75)),
+      List.of(new DataResult.CacheUse("support-bot", "openai", "gpt-5.4", 1200, 900_000, 100_000, 5_000, 200_000,
+          0.11, 600, 700, 412.5)),
+      List.of(new DataResult.FailureWaste("support-bot", "openai", "gpt-5.4", 1200, 12, 8, 2, 2, 3.1, 412.5,
+          "2026-11-20T14", 6)),
+      List.of(new DataResult.OutputUse("support-bot", "openai", "gpt-5.4", 1200, 1024, 150, 400, 9, 2.5, 3, 12_000,
+          412.5)),
+      List.of(new DataResult.DuplicateUse("support-bot", "openai", "gpt-5.4", 1200, 1100, 100, 34.4, 412.5)),
+      List.of(new DataResult.LatencyStats("openai", "gpt-5.4", 1188, 900, 2400)),
+      List.of(new DataResult.BatchUse("support-bot", "openai", "gpt-5.4", 1200, 0, 412.5, 412.5,
+          java.util.Collections.nCopies(24, 50L))),
+      List.of(new DataResult.DayAnomaly("2026-11-21", 13.75, 4.0, 9.75, 6.2, "support-bot", 9.0)),
+      new DataResult.Forecast("2026-11", "2026-11-21", 300.0, 13.0, 0.2, 9, 417.0),
+      new DataResult.Quality(1200, 0, 0, 12, 1200, 0, 12, List.of("prompt_hash")),
+      List.of(), 3, false);
   static final Recommendation REC = new Recommendation("right-size-support-bot", "model_right_sizing",
       "Move support-bot to gpt-5.4-mini", "1,200 calls, 167 output tokens on average", 210.0, "medium", "low",
       "medium", List.of("Route support-bot to gpt-5.4-mini behind a flag", "Compare answers on 200 samples"));
@@ -68,14 +84,17 @@ class ContractSchemaTest {
     assertValid(Schemas.WINDOW, WINDOW);
     assertValid(Schemas.RUN_REF, RUN);
     assertValid(Schemas.TRIAGE_RESULT, TRIAGE);
-    assertValid(Schemas.COVERAGE, new Coverage("u-1", WINDOW, 1200, 29, "2026-10-24", "2026-11-21"));
+    assertValid(Schemas.COVERAGE, new Coverage("u-1", WINDOW, 1200, 29, "2026-10-24", "2026-11-21",
+        List.of("cached_input_tokens")));
     assertValid(Schemas.DATA_RESULT, DATA);
     assertValid(Schemas.RECOMMENDATION, REC);
     assertValid(Schemas.OPTIMIZER_RESULT, OPT);
     assertValid(Schemas.REPORT_RESULT, new ReportResult("# Report\n$412.50", new ReportResult.Report("Your AI spend",
-        "You spent $412.50", WINDOW, 412.5, 426.3, 210.0, List.of(REC),
+        "You spent $412.50", WINDOW, 412.5, 426.3, 210.0, 49.3, List.of(REC),
         List.of(new ReportResult.ChartPoint("gpt-5.4", 412.5)), List.of(new ReportResult.ChartPoint("2026-11-21", 13.75)),
-        List.of())));
+        List.of(new ReportResult.ChartPoint("2026-11-22", 13.9)), 426.3,
+        List.of(new ReportResult.ActionStep("this week", "right-size-support-bot", "Route support-bot behind a flag")),
+        List.of(), List.of("Spend is the sum of cost_usd"))));
     assertValid(Schemas.STAGE_REQUEST, new StageRequest(RUN, "Analyze my AI costs", TRIAGE, DATA, OPT));
     assertValid(Schemas.STAGE_REQUEST, new StageRequest(RUN, "Analyze my AI costs", null, null, null));
   }

@@ -122,8 +122,10 @@ public class DataVerticle extends ApexVerticle {
                             rows -> new JsonObject().put("days", rows.size()))
                         .compose(byDay -> work.tool("unpriced_models", params, () -> aggregates.unpricedModels(user, window),
                                 models -> new JsonObject().put("models", models))
-                            .map(unpriced -> new DataResult(window, totals, byModel, byFeature, byFeatureModel, byDay,
-                                unpriced)))))));
+                            .map(unpriced -> new DataResult(window, totals, byModel, byFeature, List.of(),
+                                byFeatureModel, byDay, List.of(), List.of(), List.of(), List.of(), List.of(),
+                                List.of(), List.of(), null, new DataResult.Quality(totals.requests(), 0, 0, 0, 0,
+                                0, 0, List.of()), unpriced, 0, false)))))));
   }
 
   private static JsonObject top(int count, String top, double topCost) {

@@ -38,15 +38,17 @@ class SavingsPlannerTest {
 
   private static DataResult data() {
     return new DataResult(WINDOW,
-        new Totals(13_500, 10_400_000, 0, 1_920_000, 49.50),
+        new Totals(13_500, 10_400_000, 0, 0, 1_920_000, 0, 0, 49.50),
         List.of(new ModelSpend("openai", "gpt-4o", 12_000, 7_000_000, 0, 1_800_000, 35.50),
             new ModelSpend("anthropic", "claude-sonnet-4-5-20250929", 1_000, 3_000_000, 0, 100_000, 9.00),
             new ModelSpend("acme", "acme-llm-9", 500, 400_000, 0, 20_000, 5.00)),
         List.of(new FeatureSpend("ticket-triage", 10_000, 20.50), new FeatureSpend("summarize", 2_000, 15.00),
             new FeatureSpend("extract", 1_000, 9.00), new FeatureSpend("chat", 500, 5.00)),
+        List.of(),
         List.of(TRIAGE_ON_GPT4O, SUMMARIES_ON_GPT4O, EXTRACT_ON_SONNET, CHAT_ON_UNKNOWN),
         List.of(new DaySpend("2026-11-08", 900, 3.30), new DaySpend("2026-11-09", 900, 3.30)),
-        List.of("legacy-model"));
+        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null,
+        new DataResult.Quality(13_500, 0, 0, 0, 0, 0, 0, List.of()), List.of("legacy-model"), 1, false);
   }
 
   private final OptimizerResult result = new SavingsPlanner().plan(data(), CATALOG);

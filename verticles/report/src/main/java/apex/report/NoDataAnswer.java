@@ -73,6 +73,7 @@ final class NoDataAnswer {
   }
 
   private static Report empty(String title, String summary, Window window, List<String> notes) {
-    return new Report(title, summary, window, 0, 0, 0, List.of(), List.of(), List.of(), notes);
+    return new Report(title, summary, window, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), null, List.of(),
+        notes, List.of());
   }
 }

@@ -33,12 +33,14 @@ final class ReportFacts {
     return new Report(
         "LLM spend analysis, " + data.window().from() + " to " + data.window().to(),
         summary(data, optimizer, window, monthlySpend),
-        data.window(), windowSpend, monthlySpend, savings, recommendations,
+        data.window(), windowSpend, monthlySpend, savings,
+        monthlySpend > 0 ? Math.min(100, Math.round(1000 * savings / monthlySpend) / 10.0) : 0, recommendations,
         data.byModel().stream().sorted(Comparator.comparingDouble(ModelSpend::costUsd).reversed())
             .map(m -> new ChartPoint(m.model(), Usd.cents(m.costUsd()))).toList(),
         data.byDay().stream().sorted(Comparator.comparing(DaySpend::day))
             .map(d -> new ChartPoint(d.day(), Usd.cents(d.costUsd()))).toList(),
-        notes(triage, data, optimizer, degradedNotes));
+        List.of(), null, List.of(),
+        notes(triage, data, optimizer, degradedNotes), List.of());
   }
 
   private static String summary(DataResult data, OptimizerResult optimizer, SpendWindow window,

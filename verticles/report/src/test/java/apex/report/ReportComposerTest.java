@@ -38,16 +38,18 @@ class ReportComposerTest {
       List.of("Put the stable parts first"));
 
   private static TriageResult triage(String sufficiency, long rows) {
-    return new TriageResult("cost_analysis", new Entities(List.of(), List.of(), List.of(), null), WINDOW, sufficiency,
+    return new TriageResult("cost_analysis", Entities.none(), WINDOW, sufficiency,
         rows, 0.9, List.of("data", "optimizer", "report"), "rules");
   }
 
   private static DataResult data(List<ModelSpend> models, double total) {
-    return new DataResult(WINDOW, new Totals(13_500, 10_400_000, 0, 1_920_000, total), models,
+    return new DataResult(WINDOW, new Totals(13_500, 10_400_000, 0, 0, 1_920_000, 0, 0, total), models,
         List.of(new FeatureSpend("ticket-triage", 10_000, 20.50), new FeatureSpend("summa|rize", 2_000, 15.00)),
+        List.of(),
         List.of(new FeatureModelSpend("ticket-triage", "openai", "gpt-4o", 10_000, 5_000_000, 800_000, 80, 20.50)),
         List.of(new DaySpend("2026-11-09", 900, 3.40), new DaySpend("2026-11-08", 900, 3.30)),
-        List.of("legacy-model"));
+        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null,
+        new DataResult.Quality(13_500, 0, 0, 0, 0, 0, 0, List.of()), List.of("legacy-model"), 1, false);
   }
 
   private static final DataResult DATA = data(List.of(

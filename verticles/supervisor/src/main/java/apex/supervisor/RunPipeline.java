@@ -152,7 +152,7 @@ final class RunPipeline {
   private Future<TriageResult> defaultPlan(Throwable cause) {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     Window window = new Window(today.minusDays(DEFAULT_WINDOW_DAYS - 1L).toString(), today.toString(), DEFAULT_WINDOW_DAYS);
-    return Future.succeededFuture(new TriageResult("cost_analysis", new Entities(List.of(), List.of(), List.of(), null),
+    return Future.succeededFuture(new TriageResult("cost_analysis", Entities.none(),
         window, TriageResult.PARTIAL, 0, 0.3, List.of("data", "optimizer", "report"), "default-plan"));
   }
 

@@ -65,7 +65,7 @@ final class IntentRules {
     }
     List<String> providers = PROVIDERS.stream().filter(text::contains).toList();
     double confidence = intent.equals("general") ? 0.3 : Math.min(0.95, 0.6 + 0.1 * hits);
-    return new Classification(intent, new Entities(models, providers, List.of(), named), days, confidence);
+    return new Classification(intent, new Entities(models, providers, List.of(), named, null, List.of(), List.of()), days, confidence);
   }
 
   /** "last 14 days", "past 2 weeks", "last month", "this week"; null when the question names none. */

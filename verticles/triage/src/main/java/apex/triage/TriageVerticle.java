@@ -48,7 +48,7 @@ public class TriageVerticle extends ApexVerticle {
           Window window = windowOf(c.windowDays());
           return work.tool("check_data_coverage", window.toJson(),
                   () -> calls.request("data", Addresses.DATA_COVERAGE,
-                          new Coverage(request.run().userId(), window, 0, 0, null, null).toJson(), new DeliveryOptions())
+                          new Coverage(request.run().userId(), window, 0, 0, null, null, List.of()).toJson(), new DeliveryOptions())
                       .map(json -> ContractJson.fromJson(json, Coverage.class)),
                   cov -> new JsonObject().put("rows", cov.rows()).put("days_with_data", cov.daysWithData()))
               .map(coverage -> result(c, window, coverage));

@@ -44,9 +44,9 @@ class IntentRulesTest {
   void sufficiencyFollowsTheUsersRows() {
     IntentRules.Classification c = IntentRules.classify("Analyze my AI costs for the last 30 days");
     Window w = TriageVerticle.windowOf(30);
-    TriageResult none = TriageVerticle.result(c, w, new Coverage("u", w, 0, 0, null, null));
-    TriageResult thin = TriageVerticle.result(c, w, new Coverage("u", w, 40, 3, w.from(), w.to()));
-    TriageResult full = TriageVerticle.result(c, w, new Coverage("u", w, 4000, 30, w.from(), w.to()));
+    TriageResult none = TriageVerticle.result(c, w, new Coverage("u", w, 0, 0, null, null, List.of()));
+    TriageResult thin = TriageVerticle.result(c, w, new Coverage("u", w, 40, 3, w.from(), w.to(), List.of()));
+    TriageResult full = TriageVerticle.result(c, w, new Coverage("u", w, 4000, 30, w.from(), w.to(), List.of()));
     assertEquals(TriageResult.INSUFFICIENT, none.dataSufficiency());
     assertEquals(List.of("report"), none.plan());
     assertEquals(TriageResult.PARTIAL, thin.dataSufficiency());

@@ -37,7 +37,10 @@ public class UsageAggregates {
       + " coalesce(sum(cached_input_tokens), 0)::bigint AS cached_input_tokens,"
       + " coalesce(sum(output_tokens), 0)::bigint AS output_tokens, " + COST;
 
-  private static final String TOTALS = "SELECT " + TOKEN_SUMS + IN_WINDOW;
+  private static final String TOTALS = "SELECT " + TOKEN_SUMS
+      + ", coalesce(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens,"
+      + " coalesce(sum(reasoning_tokens), 0)::bigint AS reasoning_tokens,"
+      + " count(*) FILTER (WHERE status <> 'ok') AS failed_requests" + IN_WINDOW;
   private static final String BY_MODEL = "SELECT provider, model, " + TOKEN_SUMS + IN_WINDOW
       + " GROUP BY provider, model ORDER BY cost_usd DESC, requests DESC, provider, model";
   private static final String BY_FEATURE = "SELECT feature, count(*) AS requests, " + COST + IN_WINDOW
@@ -70,15 +73,18 @@ public class UsageAggregates {
     Future<List<DaySpend>> byDay = spendByDay(userId, window);
     Future<List<String>> unpriced = unpricedModels(userId, window);
     return Future.all(totals, byModel, byFeature, byFeatureModel, byDay, unpriced)
-        .map(all -> new DataResult(window, totals.result(), byModel.result(), byFeature.result(),
-            byFeatureModel.result(), byDay.result(), unpriced.result()));
+        .map(all -> new DataResult(window, totals.result(), byModel.result(), byFeature.result(), List.of(),
+            byFeatureModel.result(), byDay.result(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), null, new DataResult.Quality(totals.result().requests(), 0, 0, 0, 0, 0, 0, List.of()),
+            unpriced.result(), 0, false));
   }
 
   public Future<Totals> totals(String userId, Window window) {
     return query(TOTALS, userId, window, rows -> {
       Row r = rows.iterator().next();
       return new Totals(r.getLong("requests"), r.getLong("input_tokens"), r.getLong("cached_input_tokens"),
-          r.getLong("output_tokens"), r.getDouble("cost_usd"));
+          r.getLong("cache_write_tokens"), r.getLong("output_tokens"), r.getLong("reasoning_tokens"),
+          r.getLong("failed_requests"), r.getDouble("cost_usd"));
     });
   }
 
@@ -119,7 +125,7 @@ public class UsageAggregates {
     return query(COVERAGE, userId, window, rows -> {
       Row r = rows.iterator().next();
       return new Coverage(userId, window, r.getLong("rows"), r.getLong("days_with_data"),
-          isoDay(r.getLocalDate("first_day")), isoDay(r.getLocalDate("last_day")));
+          isoDay(r.getLocalDate("first_day")), isoDay(r.getLocalDate("last_day")), List.of());
     });
   }
 

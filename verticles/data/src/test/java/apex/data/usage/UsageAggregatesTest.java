@@ -67,7 +67,7 @@ class UsageAggregatesTest {
   @Test
   void totalsCountOnlyTheUsersRowsInsideTheInclusiveWindow(VertxTestContext ctx) {
     aggregates.totals(USER, MARCH_1_TO_3).onComplete(ctx.succeeding(totals -> ctx.verify(() -> {
-      assertEquals(new Totals(6, 8_000, 1_200, 1_260, 2.701), totals);
+      assertEquals(new Totals(6, 8_000, 1_200, 500, 1_260, 0, 1, 2.701), totals);
       ctx.completeNow();
     })));
   }
@@ -139,8 +139,8 @@ class UsageAggregatesTest {
     aggregates.coverage(USER, MARCH_1_TO_3)
         .compose(whole -> aggregates.coverage(USER, march2).map(oneDay -> List.of(whole, oneDay)))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
-          assertEquals(new Coverage(USER, MARCH_1_TO_3, 6, 3, "2025-03-01", "2025-03-03"), both.get(0));
-          assertEquals(new Coverage(USER, march2, 1, 1, "2025-03-02", "2025-03-02"), both.get(1));
+          assertEquals(new Coverage(USER, MARCH_1_TO_3, 6, 3, "2025-03-01", "2025-03-03", List.of()), both.get(0));
+          assertEquals(new Coverage(USER, march2, 1, 1, "2025-03-02", "2025-03-02", List.of()), both.get(1));
           ctx.completeNow();
         })));
   }
@@ -151,11 +151,11 @@ class UsageAggregatesTest {
     aggregates.dataResult(USER, april)
         .compose(result -> aggregates.coverage(USER, april).map(coverage -> {
           ctx.verify(() -> {
-            assertEquals(new Totals(0, 0, 0, 0, 0.0), result.totals());
+            assertEquals(new Totals(0, 0, 0, 0, 0, 0, 0, 0.0), result.totals());
             assertEquals(List.of(), result.byModel());
             assertEquals(List.of(), result.byDay());
             assertEquals(List.of(), result.unpricedModels());
-            assertEquals(new Coverage(USER, april, 0, 0, null, null), coverage);
+            assertEquals(new Coverage(USER, april, 0, 0, null, null, List.of()), coverage);
           });
           return coverage;
         }))
