@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 public final class PricingCatalog {
   public static final String PRICES_RESOURCE = "conf/pricing/genai-prices.json";
   public static final String FAMILIES_RESOURCE = "conf/pricing/model-families.json";
+  public static final String BATCH_RESOURCE = "conf/pricing/batch-discounts.json";
 
   /** A snapshot model: its match test, and its price (null when the snapshot has no input price). */
   private record Entry(String provider, String modelId, Predicate<String> match, ModelPrice price) {}
@@ -30,11 +31,13 @@ public final class PricingCatalog {
   private final List<String> providers;
   private final List<Entry> entries;
   private final ModelFamilies families;
+  private final BatchDiscounts batch;
 
-  private PricingCatalog(List<String> providers, List<Entry> entries, ModelFamilies families) {
+  private PricingCatalog(List<String> providers, List<Entry> entries, ModelFamilies families, BatchDiscounts batch) {
     this.providers = providers;
     this.entries = entries;
     this.families = families;
+    this.batch = batch;
   }
 
   /** The snapshot and the families from the classpath, with today's (UTC) prices. */
@@ -42,18 +45,20 @@ public final class PricingCatalog {
     return load(LocalDate.now(ZoneOffset.UTC));
   }
 
-  /** The snapshot and the families from the classpath, with the prices that apply on {@code today}. */
+  /** The snapshot, families and batch discounts from the classpath, with the prices that apply on {@code today}. */
   public static PricingCatalog load(LocalDate today) {
-    return fromJson(readResource(PRICES_RESOURCE), ModelFamilies.fromJson(readResource(FAMILIES_RESOURCE)), today);
+    return fromJson(readResource(PRICES_RESOURCE), ModelFamilies.fromJson(readResource(FAMILIES_RESOURCE)),
+        BatchDiscounts.fromJson(readResource(BATCH_RESOURCE)), today);
   }
 
-  /** A snapshot without families, with today's (UTC) prices. */
+  /** A snapshot without families or batch discounts, with today's (UTC) prices. */
   public static PricingCatalog fromJson(JsonObject snapshot) {
-    return fromJson(snapshot, ModelFamilies.NONE, LocalDate.now(ZoneOffset.UTC));
+    return fromJson(snapshot, ModelFamilies.NONE, BatchDiscounts.NONE, LocalDate.now(ZoneOffset.UTC));
   }
 
-  /** A snapshot and families, with the prices that apply on {@code today}. */
-  public static PricingCatalog fromJson(JsonObject snapshot, ModelFamilies families, LocalDate today) {
+  /** A snapshot, families and batch discounts, with the prices that apply on {@code today}. */
+  public static PricingCatalog fromJson(JsonObject snapshot, ModelFamilies families, BatchDiscounts batch,
+                                        LocalDate today) {
     List<String> providers = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
     for (Object p : snapshot.getJsonArray("providers", new JsonArray())) {
@@ -66,7 +71,7 @@ public final class PricingCatalog {
             SnapshotPrices.resolve(providerId, model, today).orElse(null)));
       }
     }
-    return new PricingCatalog(List.copyOf(providers), List.copyOf(entries), families);
+    return new PricingCatalog(List.copyOf(providers), List.copyOf(entries), families, batch);
   }
 
   /**
@@ -103,6 +108,29 @@ public final class PricingCatalog {
 
   public ModelFamilies families() {
     return families;
+  }
+
+  /** What {@code provider}'s batch API takes off its standard prices, when it has one. */
+  public Optional<BatchDiscounts.Discount> batchDiscount(String provider) {
+    return batch.of(knownProvider(provider));
+  }
+
+  /**
+   * The same model as other providers sell it (a provider's own catalog entry matching the
+   * model's name), for comparing hosts of one model; empty when the model is unknown.
+   */
+  public List<ModelPrice> otherHosts(String provider, String model) {
+    Optional<ModelPrice> current = find(provider, model);
+    if (current.isEmpty()) {
+      return List.of();
+    }
+    String name = current.get().model();
+    return providers.stream()
+        .filter(p -> !p.equals(current.get().provider()))
+        .map(p -> entries.stream().filter(e -> e.provider().equals(p) && e.price() != null && e.match().test(name))
+            .findFirst().map(Entry::price))
+        .flatMap(Optional::stream)
+        .toList();
   }
 
   private String knownProvider(String provider) {

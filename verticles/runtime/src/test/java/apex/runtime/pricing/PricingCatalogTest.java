@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PricingCatalogTest {
@@ -35,7 +36,7 @@ class PricingCatalogTest {
         ]}
       ]}""");
 
-  private static final PricingCatalog HAND = PricingCatalog.fromJson(HAND_BUILT, ModelFamilies.NONE, TODAY);
+  private static final PricingCatalog HAND = PricingCatalog.fromJson(HAND_BUILT, ModelFamilies.NONE, BatchDiscounts.NONE, TODAY);
 
   @Test
   void matchesEqualsStartsWithOrAndIgnoringCase() {
@@ -72,9 +73,9 @@ class PricingCatalogTest {
   @Test
   void takesTheLatestStartDateOnOrBeforeTodayAndIgnoresTimeOfDay() {
     assertEquals(8, HAND.find("acme", "dated").orElseThrow().input().base());
-    PricingCatalog before = PricingCatalog.fromJson(HAND_BUILT, ModelFamilies.NONE, LocalDate.of(2026, 5, 31));
+    PricingCatalog before = PricingCatalog.fromJson(HAND_BUILT, ModelFamilies.NONE, BatchDiscounts.NONE, LocalDate.of(2026, 5, 31));
     assertEquals(10, before.find("acme", "dated").orElseThrow().input().base());
-    PricingCatalog after = PricingCatalog.fromJson(HAND_BUILT, ModelFamilies.NONE, LocalDate.of(2027, 1, 1));
+    PricingCatalog after = PricingCatalog.fromJson(HAND_BUILT, ModelFamilies.NONE, BatchDiscounts.NONE, LocalDate.of(2027, 1, 1));
     assertEquals(6, after.find("acme", "dated").orElseThrow().input().base());
     assertEquals(0.135, SNAPSHOT.find("deepseek", "deepseek-chat").orElseThrow().input().base());
   }
@@ -134,6 +135,26 @@ class PricingCatalogTest {
     assertEquals("gemini-2.5-flash-lite", modelOf(SNAPSHOT.smallerSibling("google", "gemini-2.5-flash")));
     assertTrue(SNAPSHOT.smallerSibling("openai", "gpt-4o-mini").isEmpty());
     assertTrue(SNAPSHOT.smallerSibling("openai", "gpt-unheard-of").isEmpty());
+  }
+
+  @Test
+  void batchDiscountsComeWithTheirSource() {
+    BatchDiscounts.Discount openai = SNAPSHOT.batchDiscount("OpenAI").orElseThrow();
+    assertEquals(0.5, openai.discount());
+    assertTrue(openai.source().startsWith("https://"), openai.source());
+    assertTrue(SNAPSHOT.batchDiscount("cerebras").isEmpty());
+    assertTrue(SNAPSHOT.batchDiscount(null).isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> BatchDiscounts.fromJson(new JsonObject(
+        "{\"providers\":{\"openai\":{\"discount\":1.5,\"source\":\"x\"}}}")));
+  }
+
+  @Test
+  void otherHostsOfAModelAreOtherProvidersSellingTheSameModel() {
+    assertTrue(SNAPSHOT.otherHosts("openai", "gpt-unheard-of").isEmpty());
+    SNAPSHOT.otherHosts("anthropic", "claude-sonnet-4-5").forEach(other -> {
+      assertFalse(other.provider().equals("anthropic"));
+      assertTrue(other.model().contains("sonnet"), other.model());
+    });
   }
 
   @Test
