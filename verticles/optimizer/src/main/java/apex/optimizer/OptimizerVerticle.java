@@ -5,9 +5,11 @@ import apex.contracts.ErrorCode;
 import apex.contracts.run.Agent;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.OptimizerResult;
+import apex.contracts.stage.Recommendation;
 import apex.contracts.stage.StageRequest;
 import apex.runtime.ApexVerticle;
 import apex.runtime.pricing.PricingCatalog;
+import apex.runtime.pricing.Usd;
 import apex.runtime.stage.StageWork;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -33,15 +35,22 @@ public class OptimizerVerticle extends ApexVerticle {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("optimizer needs data"));
     }
     DataResult data = request.data();
-    return work.think("Looking up list prices for the " + data.byModel().size() + " models you use.", 0.1)
+    SavingsPlanner.Plan plan = planner.start(data, catalog);
+    Future<?> chain = work.think("Looking up list prices for the " + data.byModel().size() + " models you use.", 0.1)
         .compose(v -> work.tool("price_models", new JsonObject().put("models", data.byModel().size()),
             () -> Future.succeededFuture(data.byModel().stream()
                 .filter(m -> catalog.find(m.provider(), m.model()).isPresent()).count()),
             priced -> new JsonObject().put("priced", priced).put("unpriced", data.byModel().size() - priced)))
-        .compose(priced -> work.think("Pricing cheaper models and prompt caching on what each feature really does.", 0.5))
-        .compose(v -> work.tool("plan_savings", new JsonObject().put("levers", "model_right_sizing,prompt_caching"),
-            () -> Future.succeededFuture(planner.plan(data, catalog)),
-            plan -> new JsonObject().put("recommendations", plan.recommendations().size())
-                .put("total_monthly_savings_usd", plan.totalMonthlySavingsUsd())));
+        .compose(priced -> work.think("Pricing " + plan.size() + " levers in turn; each one prices only what the "
+            + "levers before it left, so no dollar is counted twice.", 0.3));
+    for (int i = 0; i < plan.size(); i++) {
+      int lever = i;
+      chain = chain.compose(v -> work.tool("lever_" + plan.name(lever),
+          new JsonObject().put("lever", plan.name(lever)).put("looks_at", plan.looksAt(lever)),
+          () -> Future.succeededFuture(plan.apply(lever)),
+          found -> new JsonObject().put("recommendations", found.size())
+              .put("monthly_savings_usd", Usd.cents(found.stream().mapToDouble(Recommendation::monthlySavingsUsd).sum()))));
+    }
+    return chain.map(v -> plan.result());
   }
 }

@@ -1,6 +1,7 @@
 package apex.optimizer;
 
-import apex.contracts.stage.DataResult.ModelSpend;
+import apex.contracts.stage.DataResult;
+import apex.contracts.stage.DataResult.CacheUse;
 import apex.contracts.stage.Recommendation;
 import apex.runtime.pricing.ModelPrice;
 import apex.runtime.pricing.PricingCatalog;
@@ -10,103 +11,77 @@ import apex.runtime.pricing.Usd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Lever 2: read repeated prompt prefixes from the provider's cache. Applies to models that barely
- * use the cache today and whose cache reads are cheaper than fresh input. The usage rows do not say
- * how much of a prompt repeats, so the estimate assumes half of the input does.
- *
- * <p>Runs after right-sizing: traffic that lever moved to a smaller model is taken out of the
- * model's cost first (the remaining fraction), so no dollar is saved twice. The moved traffic's
- * caching potential on the smaller model is not counted, which keeps the total conservative.
+ * Lever 6: read a repeated prompt prefix from the provider's cache. Usage rows do not say how much
+ * of a prompt repeats, but when 95 % of a feature's calls send at least N tokens and N is close to
+ * the median, the calls share a large floor — the system prompt, tools and examples every call
+ * carries. That floor (the p05 of input per call) is priced as cache reads instead of fresh input.
+ * Cache writes are not priced: they are paid once per prefix and cache lifetime, not per call.
  */
-final class PromptCachingLever {
+final class PromptCachingLever extends Lever {
   static final String LEVER = "prompt_caching";
 
-  static final double LOW_CACHED_SHARE = 0.10;
-  static final double ASSUMED_PREFIX_SHARE = 0.50;
-
-  private final PricingCatalog catalog;
-  private final SpendWindow window;
+  static final double LOW_HIT_RATIO = 0.10;
+  static final long MIN_PREFIX_TOKENS = 1024;
+  static final double MIN_FLOOR_OF_MEDIAN = 0.6;
 
   PromptCachingLever(PricingCatalog catalog, SpendWindow window) {
-    this.catalog = catalog;
-    this.window = window;
+    super(LEVER, "long prompt prefixes resent without caching", catalog, window);
   }
 
-  List<Recommendation> apply(List<ModelSpend> models, Map<ModelKey, Double> windowCostMovedOff) {
-    List<Recommendation> recommendations = new ArrayList<>();
-    for (ModelSpend row : models) {
-      double movedOff = windowCostMovedOff.getOrDefault(new ModelKey(row.provider(), row.model()), 0.0);
-      catalog.find(row.provider(), row.model())
-          .flatMap(price -> recommend(row, price, movedOff))
-          .ifPresent(recommendations::add);
+  @Override
+  List<Recommendation> apply(DataResult data, Ledger ledger) {
+    List<Recommendation> out = new ArrayList<>();
+    for (CacheUse g : data.cacheUse()) {
+      if (g.requests() == 0 || g.inputTokens() == 0 || g.hitRatio() >= LOW_HIT_RATIO
+          || g.p05InputTokens() < MIN_PREFIX_TOKENS || g.p05InputTokens() < MIN_FLOOR_OF_MEDIAN * g.p50InputTokens()) {
+        continue;
+      }
+      GroupKey key = new GroupKey(g.feature(), g.provider(), g.model());
+      catalog.find(g.provider(), g.model())
+          .filter(ModelPrice::discountsCacheReads)
+          .flatMap(price -> recommend(g, price, ledger, key))
+          .ifPresent(out::add);
     }
-    return recommendations;
+    return out;
   }
 
-  private Optional<Recommendation> recommend(ModelSpend row, ModelPrice price, double movedOff) {
-    if (row.inputTokens() <= 0 || row.costUsd() <= 0 || !price.discountsCacheReads()
-        || cachedShare(row) >= LOW_CACHED_SHARE) {
+  private Optional<Recommendation> recommend(CacheUse g, ModelPrice price, Ledger ledger, GroupKey key) {
+    double remaining = ledger.remaining(key);
+    long cachedAfter = Math.max(g.cachedInputTokens(), Math.min(g.inputTokens() - g.cacheWriteTokens(),
+        g.p05InputTokens() * g.requests()));
+    double before = price.costUsd(g.requests(), g.inputTokens(), g.cachedInputTokens(), g.cacheWriteTokens(),
+        g.outputTokens());
+    double after = price.costUsd(g.requests(), g.inputTokens(), cachedAfter, g.cacheWriteTokens(), g.outputTokens());
+    if (before <= 0 || remaining <= 0 || after >= before) {
       return Optional.empty();
     }
-    long prefixTokens = Math.max(row.cachedInputTokens(), (long) (row.inputTokens() * ASSUMED_PREFIX_SHARE));
-    double before = price.costUsd(row.requests(), row.inputTokens(), row.cachedInputTokens(), 0, row.outputTokens());
-    double after = price.costUsd(row.requests(), row.inputTokens(), prefixTokens, 0, row.outputTokens());
-    double remainingCost = Math.max(0, row.costUsd() - movedOff);
-    if (before <= 0 || remainingCost <= 0) {
+    double saved = ledger.take(key, remaining * (before - after) / before);
+    double monthly = Usd.cents(window.monthly(saved));
+    if (monthly <= 0) {
       return Optional.empty();
     }
-    double windowSavings = remainingCost * (before - after) / before;
-    double monthlySavings = Usd.cents(window.monthly(windowSavings));
-    if (monthlySavings <= 0) {
-      return Optional.empty();
-    }
-    return Optional.of(new Recommendation(
-        Ids.of("cache", row.provider(), row.model()),
-        LEVER,
-        String.format("Cache repeated prompt prefixes on %s", row.model()),
-        evidence(row, price, movedOff, remainingCost, windowSavings, monthlySavings),
-        monthlySavings,
-        "low",
-        "medium",
-        "low",
-        steps(row)));
-  }
-
-  private static double cachedShare(ModelSpend row) {
-    return (double) row.cachedInputTokens() / row.inputTokens();
-  }
-
-  private String evidence(ModelSpend row, ModelPrice price, double movedOff, double remainingCost,
-                          double windowSavings, double monthlySavings) {
-    long perCall = row.requests() > 0 ? row.inputTokens() / row.requests() : row.inputTokens();
-    String moved = movedOff > 0
-        ? String.format(" %s of that moves to a smaller model under the right-sizing recommendations; "
-            + "caching is priced on the remaining %s.", Usd.format(movedOff), Usd.format(remainingCost))
-        : "";
-    return String.format(Locale.US,
-        "%s made %,d calls in the %s with %,d input tokens, of which %.1f%% were cache reads, and cost %s.%s "
-            + "Assumption (not measured): %.0f%% of input tokens are a repeated prefix (system prompt, tools, "
-            + "examples) that could be read from cache at %s instead of %s. "
-            + "That saves %s in the window, %s per month. Cache writes are not priced: they are paid once "
-            + "per prefix and lifetime, not per call.",
-        row.model(), row.requests(), window.describe(), row.inputTokens(), 100 * cachedShare(row),
-        Usd.format(row.costUsd()), moved, 100 * ASSUMED_PREFIX_SHARE, Usd.perMillionTokens(price.cacheRead().at(perCall)),
-        Usd.perMillionTokens(price.input().at(perCall)), Usd.format(windowSavings), Usd.format(monthlySavings));
-  }
-
-  private static List<String> steps(ModelSpend row) {
-    return List.of(
-        "In the prompts sent to " + row.model() + ", put the stable parts (system prompt, tool definitions, "
-            + "few-shot examples) first and the per-request parts last, byte-identical across calls.",
-        "Turn caching on where the provider needs it (Anthropic: cache_control breakpoints; OpenAI and Gemini "
-            + "cache long repeated prefixes automatically).",
-        "For a week, track cached input tokens / input tokens for " + row.model() + " (it is "
-            + String.format(Locale.US, "%.1f%%", 100 * cachedShare(row)) + " today; the estimate assumes "
-            + String.format(Locale.US, "%.0f%%", 100 * ASSUMED_PREFIX_SHARE) + ").",
-        "Re-run this analysis to price the measured cache share instead of the assumption.");
+    long perCall = g.inputTokens() / g.requests();
+    String evidence = String.format(Locale.US,
+        "%s on %s made %s calls in the %s averaging %s input tokens, %s of them cache reads. 95%% of its "
+            + "successful calls send at least %s tokens (median %s): a shared prefix such as the system prompt, "
+            + "tools and examples. Read from cache at %s instead of %s, that prefix saves %.0f%% of the list cost "
+            + "on what the feature still costs (%s): %s in the window, %s per month.",
+        g.feature(), g.model(), Text.count(g.requests()), window.describe(), Text.count(perCall),
+        Text.percent(g.hitRatio()), Text.count(g.p05InputTokens()), Text.count(g.p50InputTokens()),
+        Usd.perMillionTokens(price.cacheRead().at(perCall)), Usd.perMillionTokens(price.input().at(perCall)),
+        100 * (before - after) / before, Usd.format(remaining), Usd.format(saved), Usd.format(monthly));
+    return Optional.of(new Recommendation(Ids.of("cache", g.feature(), g.model()), LEVER,
+        String.format("Cache the %s-token prompt prefix of %s", Text.count(g.p05InputTokens()), g.feature()),
+        evidence, monthly, "medium", "medium", "low",
+        List.of(
+            "In " + g.feature() + "'s prompts put the stable parts (system prompt, tool definitions, examples) first "
+                + "and the per-request parts last, byte-identical across calls.",
+            "Turn caching on where the provider needs it (Anthropic: a cache_control breakpoint after the stable "
+                + "part; OpenAI and Gemini cache long identical prefixes automatically once they are identical).",
+            "For a week, track cached input tokens / input tokens of " + g.feature() + " (it is "
+                + Text.percent(g.hitRatio()) + " today) and re-run this analysis to price the measured share.")));
   }
 }

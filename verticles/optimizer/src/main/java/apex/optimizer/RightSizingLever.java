@@ -1,5 +1,6 @@
 package apex.optimizer;
 
+import apex.contracts.stage.DataResult;
 import apex.contracts.stage.DataResult.FeatureModelSpend;
 import apex.contracts.stage.Recommendation;
 import apex.runtime.pricing.ModelPrice;
@@ -8,18 +9,17 @@ import apex.runtime.pricing.SpendWindow;
 import apex.runtime.pricing.Usd;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Lever 1: send short-output features (classification, extraction) to the next smaller model of
+ * Lever 5: send short-output features (classification, extraction) to the next smaller model of
  * the same family. Savings are the catalog price ratio of the two models on the group's tokens,
- * applied to what the group actually cost, so discounts in the user's bill carry over.
+ * applied to what the group still costs, so discounts in the user's bill carry over. The group's
+ * traffic then leaves its model: later levers priced on that model no longer apply to it.
  */
-final class RightSizingLever {
+final class RightSizingLever extends Lever {
   static final String LEVER = "model_right_sizing";
 
   /** Average output at or under this looks like a label or a few extracted fields, not prose. */
@@ -28,53 +28,48 @@ final class RightSizingLever {
   private static final long MIN_AB_SAMPLES = 100;
   private static final long MAX_AB_SAMPLES = 500;
 
-  /** Recommendations, and the window cost of each model's traffic they move to another model. */
-  record Outcome(List<Recommendation> recommendations, Map<ModelKey, Double> windowCostMovedOff) {}
-
-  private final PricingCatalog catalog;
-  private final SpendWindow window;
-
   RightSizingLever(PricingCatalog catalog, SpendWindow window) {
-    this.catalog = catalog;
-    this.window = window;
+    super(LEVER, "short-answer features on large models", catalog, window);
   }
 
   /** Groups whose model the catalog does not know are skipped; the planner reports them as unpriced. */
-  Outcome apply(List<FeatureModelSpend> groups) {
+  @Override
+  List<Recommendation> apply(DataResult data, Ledger ledger) {
     List<Recommendation> recommendations = new ArrayList<>();
-    Map<ModelKey, Double> movedOff = new HashMap<>();
-    for (FeatureModelSpend group : groups) {
+    for (FeatureModelSpend group : data.byFeatureModel()) {
+      GroupKey key = new GroupKey(group.feature(), group.provider(), group.model());
+      double remaining = ledger.remaining(key);
       Optional<ModelPrice> current = catalog.find(group.provider(), group.model());
-      if (current.isEmpty() || group.avgOutputTokens() > SHORT_OUTPUT_TOKENS || group.costUsd() <= 0) {
+      if (current.isEmpty() || group.avgOutputTokens() > SHORT_OUTPUT_TOKENS || remaining <= 0) {
         continue;
       }
       catalog.smallerSibling(group.provider(), group.model())
-          .flatMap(target -> recommend(group, current.get(), target))
+          .flatMap(target -> recommend(group, remaining, current.get(), target))
           .ifPresent(recommendation -> {
             recommendations.add(recommendation);
-            movedOff.merge(new ModelKey(group.provider(), group.model()), group.costUsd(), Double::sum);
+            ledger.close(key);
           });
     }
-    return new Outcome(recommendations, movedOff);
+    return recommendations;
   }
 
-  private Optional<Recommendation> recommend(FeatureModelSpend group, ModelPrice current, ModelPrice target) {
+  private Optional<Recommendation> recommend(FeatureModelSpend group, double remaining, ModelPrice current,
+                                             ModelPrice target) {
     // Cached tokens are not known per group: both sides are priced uncached, only the ratio is used.
     double currentList = current.costUsd(group.requests(), group.inputTokens(), 0, 0, group.outputTokens());
     double targetList = target.costUsd(group.requests(), group.inputTokens(), 0, 0, group.outputTokens());
     if (currentList <= 0 || targetList >= currentList) {
       return Optional.empty();
     }
-    double windowSavings = group.costUsd() * (1 - targetList / currentList);
+    double windowSavings = remaining * (1 - targetList / currentList);
     double monthlySavings = Usd.cents(window.monthly(windowSavings));
     if (monthlySavings <= 0) {
       return Optional.empty();
     }
-    return Optional.of(new Recommendation(
+    return Optional.of(recommendation(
         Ids.of("right-size", group.feature(), group.model()),
-        LEVER,
         String.format("Route %s from %s to %s", group.feature(), group.model(), target.model()),
-        evidence(group, current, target, currentList, targetList, windowSavings, monthlySavings),
+        evidence(group, remaining, current, target, currentList, targetList, windowSavings, monthlySavings),
         monthlySavings,
         group.requests() >= MIN_AB_SAMPLES ? "medium" : "low",
         "low",
@@ -82,15 +77,19 @@ final class RightSizingLever {
         steps(group, target, monthlySavings)));
   }
 
-  private String evidence(FeatureModelSpend group, ModelPrice current, ModelPrice target, double currentList,
-                          double targetList, double windowSavings, double monthlySavings) {
+  private String evidence(FeatureModelSpend group, double remaining, ModelPrice current, ModelPrice target,
+                          double currentList, double targetList, double windowSavings, double monthlySavings) {
+    String left = remaining < group.costUsd() - 0.005
+        ? String.format(" Earlier recommendations already claim %s of it; this one prices the remaining %s.",
+            Usd.format(group.costUsd() - remaining), Usd.format(remaining))
+        : "";
     return String.format(Locale.US,
         "Feature %s made %,d calls to %s in the %s, averaging %.0f output tokens per call "
-            + "(short answers such as labels or extracted fields), and cost %s. "
+            + "(short answers such as labels or extracted fields), and cost %s.%s "
             + "At catalog prices the same %,d input and %,d output tokens cost %s on %s and %s on %s (%.0f%% less). "
-            + "Applied to the actual cost that saves %s in the window, %s per month.",
+            + "Applied to what it costs that saves %s in the window, %s per month.",
         group.feature(), group.requests(), group.model(), window.describe(), group.avgOutputTokens(),
-        Usd.format(group.costUsd()), group.inputTokens(), group.outputTokens(), Usd.format(currentList),
+        Usd.format(group.costUsd()), left, group.inputTokens(), group.outputTokens(), Usd.format(currentList),
         current.model(), Usd.format(targetList), target.model(), 100 * (1 - targetList / currentList),
         Usd.format(windowSavings), Usd.format(monthlySavings));
   }

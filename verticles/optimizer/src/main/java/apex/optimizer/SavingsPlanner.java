@@ -13,28 +13,91 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Turns the data stage's aggregates into ranked, priced recommendations. Levers apply in order and
- * each prices what the earlier ones left: right-sizing first, then prompt caching on the traffic
- * that stays on its model. Models the catalog does not know are listed as unpriced, never priced at
- * zero.
+ * Turns the data stage's analyses into ranked, priced recommendations. The levers of
+ * {@code docs/ANALYSIS.md} apply in order over one {@link Ledger}: each prices what the earlier ones
+ * left of a feature × model group's cost and takes its savings out, so no dollar is saved twice and
+ * the total is the sum of the recommendations. Models the catalog does not know are listed as
+ * unpriced, never priced at zero.
  */
 public final class SavingsPlanner {
   public static final String METHOD_CATALOG = "catalog";
   public static final String METHOD_BASIC = "basic";
 
+  /** Every lever in order, then the ranked result. */
   public OptimizerResult plan(DataResult data, PricingCatalog catalog) {
-    SpendWindow window = new SpendWindow(data.window());
-    RightSizingLever.Outcome rightSizing = new RightSizingLever(catalog, window).apply(data.byFeatureModel());
-    List<Recommendation> recommendations = new ArrayList<>(rightSizing.recommendations());
-    recommendations.addAll(new PromptCachingLever(catalog, window)
-        .apply(data.byModel(), rightSizing.windowCostMovedOff()));
-    return result(data, window, recommendations, unpriced(data, catalog), METHOD_CATALOG);
+    Plan plan = start(data, catalog);
+    for (int i = 0; i < plan.size(); i++) {
+      plan.apply(i);
+    }
+    return plan.result();
+  }
+
+  /** A plan whose levers the caller applies one by one (the optimizer shows each as a tool). */
+  public Plan start(DataResult data, PricingCatalog catalog) {
+    return new Plan(withoutNulls(data), catalog);
+  }
+
+  /** The levers of one analysis, applied in order. */
+  public static final class Plan {
+    private final DataResult data;
+    private final PricingCatalog catalog;
+    private final SpendWindow window;
+    private final Ledger ledger;
+    private final List<Lever> levers;
+    private final List<Recommendation> found = new ArrayList<>();
+    private int next;
+
+    private Plan(DataResult data, PricingCatalog catalog) {
+      this.data = data;
+      this.catalog = catalog;
+      this.window = new SpendWindow(data.window());
+      this.ledger = new Ledger(data.byFeatureModel());
+      this.levers = List.of(
+          new AnomalyAlertLever(catalog, window),
+          new RetryWasteLever(catalog, window),
+          new DuplicateCachingLever(catalog, window),
+          new OutputCapsLever(catalog, window),
+          new RightSizingLever(catalog, window),
+          new PromptCachingLever(catalog, window),
+          new BatchApiLever(catalog, window),
+          new ProviderAlternativesLever(catalog, window));
+    }
+
+    public int size() {
+      return levers.size();
+    }
+
+    /** The lever's name, e.g. {@code prompt_caching}. */
+    public String name(int index) {
+      return levers.get(index).name();
+    }
+
+    /** What the lever looks at, for the user. */
+    public String looksAt(int index) {
+      return levers.get(index).looksAt();
+    }
+
+    /** Applies lever {@code index}; levers must be applied in order, each once. */
+    public List<Recommendation> apply(int index) {
+      if (index != next) {
+        throw new IllegalStateException("levers apply in order: expected " + next + ", got " + index);
+      }
+      next++;
+      List<Recommendation> recommendations = levers.get(index).apply(data, ledger);
+      found.addAll(recommendations);
+      return recommendations;
+    }
+
+    public OptimizerResult result() {
+      return SavingsPlanner.result(data, window, found, unpriced(data, catalog), METHOD_CATALOG);
+    }
   }
 
   /**
@@ -77,11 +140,23 @@ public final class SavingsPlanner {
   private static Set<String> unpriced(DataResult data, PricingCatalog catalog) {
     Set<String> unpriced = new TreeSet<>(Optional.ofNullable(data.unpricedModels()).orElse(List.of()));
     Stream.concat(
-            data.byModel().stream().map(m -> new ModelKey(m.provider(), m.model())),
-            data.byFeatureModel().stream().map(g -> new ModelKey(g.provider(), g.model())))
-        .filter(key -> catalog.find(key.provider(), key.model()).isEmpty())
-        .forEach(key -> unpriced.add(key.model()));
+            data.byModel().stream().map(m -> Map.entry(m.provider(), m.model())),
+            data.byFeatureModel().stream().map(g -> Map.entry(g.provider(), g.model())))
+        .filter(pair -> catalog.find(pair.getKey(), pair.getValue()).isEmpty())
+        .forEach(pair -> unpriced.add(pair.getValue()));
     return unpriced;
+  }
+
+  /** Older or partial answers may lack the newer analyses: they count as empty, not as an error. */
+  private static DataResult withoutNulls(DataResult d) {
+    return new DataResult(d.window(), d.totals(), orEmpty(d.byModel()), orEmpty(d.byFeature()), orEmpty(d.byProvider()),
+        orEmpty(d.byFeatureModel()), orEmpty(d.byDay()), orEmpty(d.cacheUse()), orEmpty(d.failures()),
+        orEmpty(d.outputUse()), orEmpty(d.duplicates()), orEmpty(d.latency()), orEmpty(d.batchUse()),
+        orEmpty(d.anomalies()), d.forecast(), d.quality(), orEmpty(d.unpricedModels()), d.dataVersion(), d.fromCache());
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
   }
 
   private static Recommendation observation(String id, String title, String evidence, String step) {
