@@ -9,11 +9,12 @@ import apex.contracts.stage.DataResult.LatencyStats;
 import apex.contracts.stage.Recommendation;
 import apex.runtime.pricing.Usd;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -28,37 +29,28 @@ final class FindingSections {
     md.heading(2, "Caching");
     md.paragraph(Leads.caching(data, ranked));
     levers(md, ranked, Set.of(Levers.PROMPT_CACHING, Levers.DUPLICATE_CACHING));
-    List<CacheUse> cache = byCost(data.cacheUse(), CacheUse::costUsd);
-    if (!cache.isEmpty()) {
-      md.table(List.of("Feature", "Model", "Calls", "Cache reads", "p05 input", "p50 input", "Cost"),
-          List.of(false, false, true, true, true, true, true),
-          top(cache, c -> List.of(c.feature(), c.model(), count(c.requests()), percent(c.hitRatio()),
-              count(c.p05InputTokens()), count(c.p50InputTokens()), Usd.format(c.costUsd()))));
-      more(md, cache.size(), "feature × model groups costing less");
-    }
-    List<DuplicateUse> repeats = byCost(data.duplicates(), DuplicateUse::repeatedCostUsd).stream()
-        .filter(d -> d.repeatedRequests() > 0).toList();
-    if (!repeats.isEmpty()) {
-      md.table(List.of("Feature", "Model", "Hashed calls", "Distinct prompts", "Repeats", "Repeats cost"),
-          List.of(false, false, true, true, true, true),
-          top(repeats, d -> List.of(d.feature(), d.model(), count(d.requestsWithHash()), count(d.distinctPrompts()),
-              count(d.repeatedRequests()), Usd.format(d.repeatedCostUsd()))));
-      more(md, repeats.size(), "groups whose repeats cost less");
-    }
+    topTable(md, byCost(data.cacheUse(), CacheUse::costUsd),
+        List.of("Feature", "Model", "Calls", "Cache reads", "p05 input", "p50 input", "Cost"), 2,
+        c -> List.of(c.feature(), c.model(), count(c.requests()), percent(c.hitRatio()), count(c.p05InputTokens()),
+            count(c.p50InputTokens()), Usd.format(c.costUsd())),
+        "feature × model groups costing less");
+    topTable(md, byCost(data.duplicates(), DuplicateUse::repeatedCostUsd).stream()
+            .filter(d -> d.repeatedRequests() > 0).toList(),
+        List.of("Feature", "Model", "Hashed calls", "Distinct prompts", "Repeats", "Repeats cost"), 2,
+        d -> List.of(d.feature(), d.model(), count(d.requestsWithHash()), count(d.distinctPrompts()),
+            count(d.repeatedRequests()), Usd.format(d.repeatedCostUsd())),
+        "groups whose repeats cost less");
   }
 
   static void batching(Markdown md, DataResult data, List<Recommendation> ranked) {
     md.heading(2, "Batch API");
     md.paragraph(Leads.batching(data, ranked));
     levers(md, ranked, Set.of(Levers.BATCH_API));
-    List<BatchUse> batch = byCost(data.batchUse(), BatchUse::nonBatchCostUsd);
-    if (!batch.isEmpty()) {
-      md.table(List.of("Feature", "Model", "Calls", "Batch calls", "Busiest 4 h (UTC)", "Non-batch cost"),
-          List.of(false, false, true, true, false, true),
-          top(batch, b -> List.of(b.feature(), b.model(), count(b.requests()), count(b.batchRequests()),
-              busiestBlock(b.requestsByHour()), Usd.format(b.nonBatchCostUsd()))));
-      more(md, batch.size(), "feature × model groups with less non-batch cost");
-    }
+    topTable(md, byCost(data.batchUse(), BatchUse::nonBatchCostUsd),
+        List.of("Feature", "Model", "Busiest 4 h (UTC)", "Calls", "Batch calls", "Non-batch cost"), 3,
+        b -> List.of(b.feature(), b.model(), busiestBlock(b.requestsByHour()), count(b.requests()),
+            count(b.batchRequests()), Usd.format(b.nonBatchCostUsd())),
+        "feature × model groups with less non-batch cost");
   }
 
   static void modelChoice(Markdown md, DataResult data, List<Recommendation> ranked) {
@@ -77,9 +69,9 @@ final class FindingSections {
       return;
     }
     md.paragraph(Leads.latency(data, ranked) + " Percentiles are over successful calls, in milliseconds.");
-    md.table(List.of("Model", "Provider", "Calls", "p50 ms", "p95 ms"), List.of(false, false, true, true, true),
-        top(slowest, l -> List.of(l.model(), l.provider(), count(l.requests()), count(l.p50Ms()), count(l.p95Ms()))));
-    more(md, slowest.size(), "models with a lower p95");
+    topTable(md, slowest, List.of("Model", "Provider", "Calls", "p50 ms", "p95 ms"), 2,
+        l -> List.of(l.model(), l.provider(), count(l.requests()), count(l.p50Ms()), count(l.p95Ms())),
+        "models with a lower p95");
   }
 
   /** Largest excess first. */
@@ -87,15 +79,11 @@ final class FindingSections {
     md.heading(2, "Anomalies");
     md.paragraph(Leads.anomalies(data, ranked));
     levers(md, ranked, Set.of(Levers.ANOMALY_ALERTS));
-    List<DayAnomaly> days = byCost(data.anomalies(), DayAnomaly::excessUsd);
-    if (!days.isEmpty()) {
-      md.table(List.of("Day", "Cost", "Baseline", "Excess", "Score", "Top feature", "Its excess"),
-          List.of(false, true, true, true, true, false, true),
-          top(days, a -> List.of(a.day(), Usd.format(a.costUsd()), Usd.format(a.baselineUsd()),
-              Usd.format(a.excessUsd()), String.format(Locale.US, "%.1f", a.score()), a.topFeature(),
-              Usd.format(a.topFeatureExcessUsd()))));
-      more(md, days.size(), "anomalous days with a smaller excess");
-    }
+    topTable(md, byCost(data.anomalies(), DayAnomaly::excessUsd),
+        List.of("Day", "Top feature", "Cost", "Baseline", "Excess", "Score", "Its excess"), 2,
+        a -> List.of(a.day(), a.topFeature(), Usd.format(a.costUsd()), Usd.format(a.baselineUsd()),
+            Usd.format(a.excessUsd()), String.format(Locale.US, "%.1f", a.score()), Usd.format(a.topFeatureExcessUsd())),
+        "anomalous days with a smaller excess");
   }
 
   static void forecast(Markdown md, DataResult data, List<Recommendation> ranked) {
@@ -135,17 +123,24 @@ final class FindingSections {
         100.0 * bestCalls / total);
   }
 
-  private static <T> List<T> byCost(List<T> items, java.util.function.ToDoubleFunction<T> cost) {
+  private static <T> List<T> byCost(List<T> items, ToDoubleFunction<T> cost) {
     return items == null ? List.of() : items.stream().sorted(Comparator.comparingDouble(cost).reversed()).toList();
   }
 
-  private static <T> List<List<String>> top(List<T> items, java.util.function.Function<T, List<String>> row) {
-    return new ArrayList<>(items.stream().limit(ReportSections.TOP_ROWS).map(row).toList());
-  }
-
-  private static void more(Markdown md, int size, String what) {
-    if (size > ReportSections.TOP_ROWS) {
-      md.paragraph(String.format(Locale.US, "_…and %d more %s, not shown._", size - ReportSections.TOP_ROWS, what));
+  /**
+   * The top rows of {@code sorted} as a table, and a line for how many more there are; nothing when
+   * empty. The first {@code textColumns} columns are text, the rest numbers (right-aligned).
+   */
+  private static <T> void topTable(Markdown md, List<T> sorted, List<String> header, int textColumns,
+                                   Function<T, List<String>> row, String rest) {
+    if (sorted.isEmpty()) {
+      return;
+    }
+    md.table(header, IntStream.range(0, header.size()).mapToObj(i -> i >= textColumns).toList(),
+        sorted.stream().limit(ReportSections.TOP_ROWS).map(row).toList());
+    if (sorted.size() > ReportSections.TOP_ROWS) {
+      md.paragraph(String.format(Locale.US, "_…and %d more %s, not shown._", sorted.size() - ReportSections.TOP_ROWS,
+          rest));
     }
   }
 

@@ -20,6 +20,7 @@ import static apex.report.ReportComposerTest.assertContainsAll;
 import static apex.report.Usage.CACHE;
 import static apex.report.Usage.RIGHT_SIZE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A question about one finding opens with it; the full report still follows. */
@@ -39,10 +40,10 @@ class IntentLedAnswerTest {
     data.duplicates = List.of(new DuplicateUse("faq", "openai", "gpt-4o", 1_000, 700, 300, 2.50, 8.00));
     ReportResult result = ask("caching", data);
     // 520,000 / 10,400,000 = 5.0 %; only the prompt-caching recommendation is a caching lever.
-    assertTrue(result.report().summary().startsWith("Cache reads are 5.0% of your 10,400,000 input tokens. "
+    assertLeads(result, "Cache reads are 5.0% of your 10,400,000 input tokens. "
         + "1 caching recommendation would save $3.70 per month; the largest is to cache repeated prompt prefixes on "
-        + "gpt-4o ($3.70). In the 15-day window"), result.report().summary());
-    assertOrder(result.markdown(), "## Executive summary", "## Caching", "## Recommendations", "## Spend by model");
+        + "gpt-4o ($3.70). In the 15-day window",
+        "## Executive summary", "## Caching", "## Recommendations", "## Spend by model");
     assertContainsAll(result.markdown(),
         "- #2 Cache repeated prompt prefixes on gpt-4o: $3.70 per month (low confidence)",
         "| policy-assistant | gpt-4o | 3,000 | 5.0% | 12,000 | 12,400 | $30.00 |",
@@ -57,12 +58,11 @@ class IntentLedAnswerTest {
     Collections.shuffle(latency, new java.util.Random(7));
     data.latency = latency;
     ReportResult result = ask("latency", data);
-    assertTrue(result.report().summary().startsWith(
-        "Slowest at p95: model-12 (openai) at 1,200 ms, p50 600 ms, over 12 calls."), result.report().summary());
-    assertOrder(result.markdown(), "## Latency by model", "| model-12 | openai | 12 | 600 | 1,200 |",
+    assertLeads(result, "Slowest at p95: model-12 (openai) at 1,200 ms, p50 600 ms, over 12 calls.",
+        "## Latency by model", "| model-12 | openai | 12 | 600 | 1,200 |",
         "| model-3 | openai | 3 | 150 | 300 |", "_…and 2 more models with a lower p95, not shown._",
         "## Recommendations");
-    assertTrue(!result.markdown().contains("| model-2 |"), result.markdown());
+    assertFalse(result.markdown().contains("| model-2 |"), result.markdown());
   }
 
   @Test
@@ -70,9 +70,9 @@ class IntentLedAnswerTest {
     Usage.Data data = new Usage.Data();
     data.anomalies = List.of(BACKFILL);
     ReportResult result = ask("anomaly", data);
-    assertTrue(result.report().summary().startsWith("1 day stood out; the largest, 2026-11-12, cost $9.30 against a "
-        + "baseline of $3.30 ($6.00 more), most of it from summa|rize (+$5.50)."), result.report().summary());
-    assertOrder(result.markdown(), "## Anomalies", "| 2026-11-12 | $9.30 | $3.30 | $6.00 | 7.5 | summa\\|rize | $5.50 |",
+    assertLeads(result, "1 day stood out; the largest, 2026-11-12, cost $9.30 against a "
+        + "baseline of $3.30 ($6.00 more), most of it from summa|rize (+$5.50).",
+        "## Anomalies", "| 2026-11-12 | summa\\|rize | $9.30 | $3.30 | $6.00 | 7.5 | $5.50 |",
         "## Recommendations");
   }
 
@@ -83,9 +83,8 @@ class IntentLedAnswerTest {
     ReportResult result = ask("budget_forecast", data);
     String forecast = "At the recent run rate of $12.35 a day, 2026-11 ends at about $302.76 ($204.00 spent through "
         + "2026-11-22). Daily cost is rising by $0.40 a day.";
-    assertTrue(result.report().summary().startsWith(forecast), result.report().summary());
+    assertLeads(result, forecast, "## Month-end forecast\n\n" + forecast, "## Recommendations");
     assertEquals(1, count(result.report().summary(), "ends at about"), result.report().summary());
-    assertOrder(result.markdown(), "## Month-end forecast\n\n" + forecast, "## Recommendations");
     assertEquals(1, count(result.markdown(), "## Month-end forecast"));
   }
 
@@ -98,9 +97,8 @@ class IntentLedAnswerTest {
     // 01:00–05:00 holds 24 + 22 + 22 + 22 = 90 of 100 calls.
     data.batchUse = List.of(new BatchUse("nightly-digest", "openai", "gpt-4o", 100, 0, 6.00, 6.00, byHour));
     ReportResult result = ask("batching", data);
-    assertTrue(result.report().summary().startsWith("No batch API lever applies to this usage"),
-        result.report().summary());
-    assertOrder(result.markdown(), "## Batch API", "| nightly-digest | gpt-4o | 100 | 0 | 01:00–05:00 (90%) | $6.00 |",
+    assertLeads(result, "No batch API lever applies to this usage",
+        "## Batch API", "| nightly-digest | gpt-4o | 01:00–05:00 (90%) | 100 | 0 | $6.00 |",
         "## Recommendations");
   }
 
@@ -110,8 +108,8 @@ class IntentLedAnswerTest {
     data.forecast = Usage.FORECAST;
     data.anomalies = List.of(BACKFILL);
     ReportResult result = ask("cost_analysis", data);
-    assertTrue(result.report().summary().startsWith("In the 15-day window"), result.report().summary());
-    assertOrder(result.markdown(), "## Executive summary", "## Recommendations", "## Action plan",
+    assertLeads(result, "In the 15-day window",
+        "## Executive summary", "## Recommendations", "## Action plan",
         "## Month-end forecast", "## Anomalies", "## Spend by model", "## Data quality", "## Method");
   }
 
@@ -121,15 +119,21 @@ class IntentLedAnswerTest {
     ReportResult result = composer.compose("Which model should we use?", Usage.triage("model_selection",
         TriageResult.SUFFICIENT, 13_500), new Usage.Data().build(),
         new OptimizerResult(99.00, 44.24, List.of(RIGHT_SIZE, CACHE, alternative), List.of(), "catalog"), List.of());
-    assertTrue(result.report().summary().startsWith("2 model choice recommendations would save $40.54 per month; the "
-        + "largest is to route ticket-triage from gpt-4o to gpt-4o-mini ($38.54)."), result.report().summary());
-    assertOrder(result.markdown(), "## Model choice", "- #1 Route ticket-triage", "- #3 Title alt",
+    assertLeads(result, "2 model choice recommendations would save $40.54 per month; the "
+        + "largest is to route ticket-triage from gpt-4o to gpt-4o-mini ($38.54).",
+        "## Model choice", "- #1 Route ticket-triage", "- #3 Title alt",
         "## Recommendations");
   }
 
   private ReportResult ask(String intent, Usage.Data data) {
     return composer.compose("question", Usage.triage(intent, TriageResult.SUFFICIENT, 13_500), data.build(),
         OPTIMIZER, List.of());
+  }
+
+  /** The summary opens with {@code summary}; the markdown holds {@code parts} in this order. */
+  private static void assertLeads(ReportResult result, String summary, String... parts) {
+    assertTrue(result.report().summary().startsWith(summary), result.report().summary());
+    assertOrder(result.markdown(), parts);
   }
 
   private static void assertOrder(String markdown, String... parts) {
