@@ -3,7 +3,10 @@ package apex.report;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A small markdown writer: headings, paragraphs, lists and tables with escaped cells. */
+/**
+ * A small markdown writer: headings, paragraphs, lists and tables with escaped cells. Every piece of
+ * text is kept on one line, so a value from the usage data cannot change the document's structure.
+ */
 final class Markdown {
   private final StringBuilder text = new StringBuilder();
 
@@ -12,8 +15,9 @@ final class Markdown {
     return this;
   }
 
+  /** One line: text from the stages (feature names, evidence) cannot open a heading or a list. */
   Markdown paragraph(String paragraph) {
-    text.append(paragraph.strip()).append("\n\n");
+    text.append(oneLine(paragraph)).append("\n\n");
     return this;
   }
 

@@ -1,6 +1,7 @@
 package apex.report;
 
 import apex.contracts.stage.ReportResult;
+import apex.contracts.stage.ReportResult.ActionStep;
 import apex.contracts.stage.ReportResult.Report;
 import apex.contracts.stage.Window;
 import apex.runtime.pricing.SpendWindow;
@@ -46,7 +47,11 @@ final class NoDataAnswer {
             + "moving short-answer features to a smaller model or caching repeated prompt prefixes.");
     List<String> notes = notes("No usage rows in the window.", degradedNotes);
     ReportSections.dataQuality(md, notes);
-    return new ReportResult(md.toString(), empty("No usage data yet", summary, window, notes));
+    return new ReportResult(md.toString(), empty("No usage data yet", summary, window, List.of(
+            new ActionStep(ActionPlan.THIS_WEEK, null, "Upload your LLM usage to POST /api/usage (CSV with a header row, "
+                + "a JSON array or NDJSON)."),
+            new ActionStep(ActionPlan.THIS_WEEK, null, "Ask your question again once the upload is stored.")),
+        notes, "No spend was computed: there are no usage rows for you in " + where + "."));
   }
 
   /** The data stage failed and no cached aggregates were available. */
@@ -58,7 +63,8 @@ final class NoDataAnswer {
     md.paragraph(summary);
     List<String> notes = notes("The usage aggregates were not available for this run.", degradedNotes);
     ReportSections.dataQuality(md, notes);
-    return new ReportResult(md.toString(), empty("Spend analysis unavailable", summary, window, notes));
+    return new ReportResult(md.toString(), empty("Spend analysis unavailable", summary, window, List.of(), notes,
+        "No figures were computed: the usage aggregates were not available for this run."));
   }
 
   static void quote(Markdown md, String question) {
@@ -72,8 +78,10 @@ final class NoDataAnswer {
         Optional.ofNullable(degradedNotes).orElse(List.of()).stream()).toList();
   }
 
-  private static Report empty(String title, String summary, Window window, List<String> notes) {
-    return new Report(title, summary, window, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), null, List.of(),
-        notes, List.of());
+  /** No figures: zero spend and savings, no charts, no forecast; the plan and the method say what to do and why. */
+  private static Report empty(String title, String summary, Window window, List<ActionStep> plan, List<String> notes,
+                              String method) {
+    return new Report(title, summary, window, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), null, plan,
+        notes, List.of(method));
   }
 }

@@ -6,15 +6,36 @@ import apex.contracts.stage.ReportResult;
 import apex.contracts.stage.ReportResult.Report;
 import apex.contracts.stage.TriageResult;
 import apex.contracts.stage.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Composes the answer from the stage results: markdown for the chat and the same content as a
  * structured {@link Report}. {@link #template} is the plain rendering the report stage falls back to
- * when composing fails; both share the facts and the tables.
+ * when composing fails ({@link #answer}); both share the facts and the tables.
  */
 public final class ReportComposer {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportComposer.class);
+
+  /**
+   * The full report, or the template when composing it fails; the template then says so in its
+   * data-quality notes, and the failure is logged once with the run id.
+   */
+  public ReportResult answer(String runId, String question, TriageResult triage, DataResult data,
+                             OptimizerResult optimizer, List<String> degradedNotes) {
+    try {
+      return compose(question, triage, data, optimizer, degradedNotes);
+    } catch (RuntimeException e) {
+      LOG.warn("run {} report fell back to the template: {}", runId, e.toString());
+      List<String> notes = new ArrayList<>(Optional.ofNullable(degradedNotes).orElse(List.of()));
+      notes.add("report: the full report could not be composed (" + e.getMessage() + ") — used the plain template");
+      return template(question, triage, data, optimizer, notes);
+    }
+  }
 
   /** {@code data} and {@code optimizer} may be null (insufficient data, or a stage that failed). */
   public ReportResult compose(String question, TriageResult triage, DataResult data, OptimizerResult optimizer,
@@ -26,16 +47,25 @@ public final class ReportComposer {
     Markdown md = new Markdown().heading(1, report.title());
     NoDataAnswer.quote(md, question);
     md.heading(2, "Executive summary").paragraph(report.summary());
+    Optional<IntentLead> lead = IntentLead.of(triage == null ? null : triage.intent());
+    lead.ifPresent(l -> l.write(md, data, report.recommendations()));
     ReportSections.recommendationTable(md, report.recommendations());
-    ReportSections.actionPlan(md, report.recommendations());
+    ReportSections.details(md, report.recommendations());
+    ReportSections.actionPlan(md, report.actionPlan(), report.recommendations());
+    if (data.forecast() != null && lead.filter(l -> l == IntentLead.FORECAST).isEmpty()) {
+      FindingSections.forecast(md, data, report.recommendations());
+    }
+    if (!data.anomalies().isEmpty() && lead.filter(l -> l == IntentLead.ANOMALIES).isEmpty()) {
+      FindingSections.anomalies(md, data, report.recommendations());
+    }
     ReportSections.spendByModel(md, data);
     ReportSections.spendByFeature(md, data);
     ReportSections.dataQuality(md, report.dataQualityNotes());
-    ReportSections.method(md, data, optimizer);
+    ReportSections.method(md, report.method());
     return new ReportResult(md.toString(), report);
   }
 
-  /** The plain rendering: summary, the two main tables and the notes, without the action plan. */
+  /** The plain rendering: summary, the two main tables, the notes and the method, without plan or findings. */
   public ReportResult template(String question, TriageResult triage, DataResult data, OptimizerResult optimizer,
                                List<String> degradedNotes) {
     if (data == null || hasNoRows(triage, data)) {
@@ -48,6 +78,7 @@ public final class ReportComposer {
     ReportSections.recommendationTable(md, report.recommendations());
     ReportSections.spendByModel(md, data);
     ReportSections.dataQuality(md, report.dataQualityNotes());
+    ReportSections.method(md, report.method());
     return new ReportResult(md.toString(), report);
   }
 

@@ -3,15 +3,16 @@ package apex.report;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.DataResult.FeatureSpend;
 import apex.contracts.stage.DataResult.ModelSpend;
-import apex.contracts.stage.OptimizerResult;
+import apex.contracts.stage.ReportResult.ActionStep;
 import apex.contracts.stage.Recommendation;
-import apex.runtime.pricing.SpendWindow;
 import apex.runtime.pricing.Usd;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -20,36 +21,72 @@ import java.util.function.ToLongFunction;
 final class ReportSections {
   private ReportSections() {}
 
-  static final int TOP_ROWS = 8;
+  /** Chat tables show this many rows and sum up the rest in one. */
+  static final int TOP_ROWS = 10;
 
-  static void recommendationTable(Markdown md, List<Recommendation> recommendations) {
+  static void recommendationTable(Markdown md, List<Recommendation> ranked) {
     md.heading(2, "Recommendations");
-    if (recommendations.isEmpty()) {
+    if (ranked.isEmpty()) {
       md.paragraph("No recommendation for this usage.");
       return;
     }
     List<List<String>> rows = new ArrayList<>();
-    for (int i = 0; i < recommendations.size(); i++) {
-      Recommendation r = recommendations.get(i);
-      rows.add(List.of(String.valueOf(i + 1), r.title(), Usd.format(r.monthlySavingsUsd()), r.effort(), r.risk(),
-          r.confidence()));
+    for (int i = 0; i < Math.min(TOP_ROWS, ranked.size()); i++) {
+      Recommendation r = ranked.get(i);
+      rows.add(List.of(String.valueOf(i + 1), r.title(), r.lever(), Usd.format(r.monthlySavingsUsd()), r.confidence(),
+          r.effort(), r.risk()));
     }
-    md.table(List.of("#", "Recommendation", "Monthly savings", "Effort", "Risk", "Confidence"),
-        List.of(true, false, true, false, false, false), rows);
+    List<Recommendation> rest = ranked.subList(Math.min(TOP_ROWS, ranked.size()), ranked.size());
+    if (!rest.isEmpty()) {
+      rows.add(List.of("", "Other (" + rest.size() + " recommendations)", "",
+          Usd.format(rest.stream().mapToDouble(Recommendation::monthlySavingsUsd).sum()), "", "", ""));
+    }
+    md.table(List.of("#", "Recommendation", "Lever", "Monthly savings", "Confidence", "Effort", "Risk"),
+        List.of(true, false, false, true, false, false, false), rows);
   }
 
-  static void actionPlan(Markdown md, List<Recommendation> recommendations) {
-    if (recommendations.isEmpty()) {
+  /** Evidence and steps of the top recommendations. */
+  static void details(Markdown md, List<Recommendation> ranked) {
+    if (ranked.isEmpty()) {
       return;
     }
-    md.heading(2, "Action plan");
-    for (int i = 0; i < recommendations.size(); i++) {
-      Recommendation r = recommendations.get(i);
+    md.heading(2, "What each recommendation rests on");
+    for (int i = 0; i < Math.min(TOP_ROWS, ranked.size()); i++) {
+      Recommendation r = ranked.get(i);
       md.heading(3, String.format("%d. %s (%s per month)", i + 1, r.title(), Usd.format(r.monthlySavingsUsd())))
           .paragraph("Evidence: " + r.evidence())
           .numbered(r.steps());
     }
+    if (ranked.size() > TOP_ROWS) {
+      md.paragraph(String.format(Locale.US, "_Recommendations %d to %d are in the table above and the action plan._",
+          TOP_ROWS + 1, ranked.size()));
+    }
   }
+
+  /** The plan by period; each step names the rank of its recommendation. */
+  static void actionPlan(Markdown md, List<ActionStep> plan, List<Recommendation> ranked) {
+    if (plan.isEmpty()) {
+      return;
+    }
+    md.heading(2, "Action plan");
+    Map<String, Integer> rank = new HashMap<>();
+    for (int i = 0; i < ranked.size(); i++) {
+      rank.put(ranked.get(i).id(), i + 1);
+    }
+    for (String period : ActionPlan.PERIODS) {
+      List<String> steps = plan.stream().filter(s -> period.equals(s.when()))
+          .map(s -> rank.containsKey(s.recommendationId()) ? s.text() + " (#" + rank.get(s.recommendationId()) + ")"
+              : s.text())
+          .toList();
+      if (!steps.isEmpty()) {
+        md.heading(3, Character.toUpperCase(period.charAt(0)) + period.substring(1) + " (" + EFFORT.get(period)
+            + " effort)").numbered(steps);
+      }
+    }
+  }
+
+  private static final Map<String, String> EFFORT = Map.of(ActionPlan.THIS_WEEK, "low", ActionPlan.THIS_MONTH,
+      "medium", ActionPlan.THIS_QUARTER, "high");
 
   static void spendByModel(Markdown md, DataResult data) {
     md.heading(2, "Spend by model");
@@ -78,21 +115,8 @@ final class ReportSections {
     md.bullets(notes.isEmpty() ? List.of("No gaps found: every model was priced and every stage finished.") : notes);
   }
 
-  static void method(Markdown md, DataResult data, OptimizerResult optimizer) {
-    SpendWindow window = new SpendWindow(data.window());
-    StringBuilder text = new StringBuilder(String.format(Locale.US,
-        "Spend is the sum of the cost of your %,d usage calls in the %s; monthly figures scale it by 30/%d. ",
-        data.totals().requests(), window.describe(), data.window().days()));
-    if (optimizer == null || ReportFacts.METHOD_BASIC.equals(optimizer.method())) {
-      text.append("No savings were priced in this run.");
-    } else {
-      text.append("Savings are priced with the genai-prices catalog (@pydantic/genai-prices, MIT) at today's list "
-          + "prices, as the ratio between the current and the proposed setup applied to your actual cost, so "
-          + "discounts on your bill carry over. Levers apply in order (model right-sizing, then prompt caching on "
-          + "the traffic that stays on each model), so no dollar is counted twice. Models the catalog does not "
-          + "know get no estimate.");
-    }
-    md.heading(2, "Method").paragraph(text.toString());
+  static void method(Markdown md, List<String> lines) {
+    md.heading(2, "Method").bullets(lines);
   }
 
   /** What a table row for the rows past the top ones says: how many, their calls and their cost. */

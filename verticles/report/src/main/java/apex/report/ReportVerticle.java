@@ -34,8 +34,8 @@ public class ReportVerticle extends ApexVerticle {
         .compose(v -> work.tool("compose_report", new JsonObject()
                 .put("has_data", request.data() != null)
                 .put("recommendations", request.optimizer() == null ? 0 : request.optimizer().recommendations().size()),
-            () -> Future.succeededFuture(composer.compose(request.question(), request.triage(), request.data(),
-                request.optimizer(), List.of())),
+            () -> Future.succeededFuture(composer.answer(request.run().runId(), request.question(), request.triage(),
+                request.data(), request.optimizer(), List.of())),
             r -> new JsonObject().put("markdown_chars", r.markdown().length()).put("title", r.report().title())));
   }
 }

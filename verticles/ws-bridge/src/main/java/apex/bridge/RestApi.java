@@ -99,6 +99,9 @@ final class RestApi {
         ask("supervisor", Addresses.SUPERVISOR_THREAD, new OwnedQuery(user.userId(), c.pathParam("id")).toJson()), 200));
     router.get("/api/runs/:id").handler(ctx -> authenticated(ctx, (user, c) ->
         ask("supervisor", Addresses.SUPERVISOR_RUN, new OwnedQuery(user.userId(), c.pathParam("id")).toJson()), 200));
+    router.get("/api/runs/:id/report").handler(ctx -> authenticated(ctx, (user, c) ->
+        ask("supervisor", Addresses.SUPERVISOR_RUN, new OwnedQuery(user.userId(), c.pathParam("id")).toJson())
+            .compose(RunReport::of), 200));
     new UsageRoutes(vertx, calls).mount(router, (ctx, action) -> authenticated(ctx, action, 200));
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
         + " " + ctx.request().path()));
