@@ -1,7 +1,6 @@
 package apex.node;
 
-import apex.runtime.pricing.CatalogImport;
-import apex.runtime.pricing.PricingCatalog;
+import apex.runtime.pricing.CatalogFolder;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,12 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,13 +27,7 @@ class PricingCommandTest {
 
   @BeforeEach
   void copyTheCatalog() throws IOException {
-    for (String resource : List.of(PricingCatalog.PRICES_RESOURCE, PricingCatalog.FAMILIES_RESOURCE,
-        PricingCatalog.BATCH_RESOURCE)) {
-      try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
-        Files.write(dir.resolve(Path.of(resource).getFileName()), in.readAllBytes());
-      }
-    }
-    snapshot = dir.resolve(CatalogImport.SNAPSHOT_FILE);
+    snapshot = CatalogFolder.copyInto(dir);
     before = Files.readAllBytes(snapshot);
   }
 

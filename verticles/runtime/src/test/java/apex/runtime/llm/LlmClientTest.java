@@ -56,7 +56,7 @@ class LlmClientTest {
 
   private static ApexConfig config(int port, Map<String, String> more) {
     Map<String, String> settings = new HashMap<>(Map.of("llm.enabled", "true",
-        "llm.base_url", "http://127.0.0.1:" + port + "/v1/", "llm.model", "test-model", "llm.timeout_ms", "300",
+        "llm.base_url", "http://127.0.0.1:" + port + "/v1/", "llm.model", "test-model", "llm.timeout_ms", "5000",
         "breakers.llm.reset_timeout_ms", "60000"));
     settings.putAll(more);
     return new ConfigLoader(Map.of("APEX_LLM_API_KEY", "test-key")).load(null, settings);
@@ -66,10 +66,16 @@ class LlmClientTest {
     return LlmClient.create(vertx, config, new BusCalls(vertx, config));
   }
 
+  /** The refiner, asking a local server that answers with {@code answer}, given the rules' guess. */
+  private Future<IntentRefiner.Refinement> refine(Vertx vertx, Handler<HttpServerRequest> answer, String rulesIntent,
+                                                  double confidence, Map<String, String> settings) {
+    return server(vertx, answer).compose(port -> new IntentRefiner(client(vertx, config(port, settings)))
+        .refine("run-1", QUESTION, rulesIntent, confidence));
+  }
+
   @Test
   void usesTheModelsIntentAndSpeaksTheProtocol(Vertx vertx, VertxTestContext ctx) {
-    server(vertx, completion("{\"intent\": \"budget_forecast\"}"))
-        .compose(port -> new IntentRefiner(client(vertx, config(port, Map.of()))).refine("run-1", QUESTION, "general", 0.3))
+    refine(vertx, completion("{\"intent\": \"budget_forecast\"}"), "general", 0.3, Map.of())
         .onComplete(ctx.succeeding(refinement -> ctx.verify(() -> {
           assertEquals(new IntentRefiner.Refinement("budget_forecast", IntentRefiner.METHOD_LLM, null), refinement);
           JsonObject request = received.get(0);
@@ -89,8 +95,7 @@ class LlmClientTest {
 
   @Test
   void anAnswerOutsideTheIntentListKeepsTheRules(Vertx vertx, VertxTestContext ctx) {
-    refineExpectingFallback(vertx, ctx, completion("{\"intent\": \"world_domination\"}"), Map.of(),
-        "outside the list");
+    refineExpectingFallback(vertx, ctx, completion("{\"intent\": \"world_domination\"}"), Map.of(), "outside the list");
   }
 
   @Test
@@ -107,13 +112,13 @@ class LlmClientTest {
 
   @Test
   void noAnswerInTimeKeepsTheRules(Vertx vertx, VertxTestContext ctx) {
-    refineExpectingFallback(vertx, ctx, request -> { }, Map.of(), "llm did not answer within 300 ms");
+    refineExpectingFallback(vertx, ctx, request -> { }, Map.of("llm.timeout_ms", "300"),
+        "llm did not answer within 300 ms");
   }
 
   private void refineExpectingFallback(Vertx vertx, VertxTestContext ctx, Handler<HttpServerRequest> answer,
                                        Map<String, String> settings, String reason) {
-    server(vertx, answer)
-        .compose(port -> new IntentRefiner(client(vertx, config(port, settings))).refine("run-1", QUESTION, "general", 0.3))
+    refine(vertx, answer, "general", 0.3, settings)
         .onComplete(ctx.succeeding(refinement -> ctx.verify(() -> {
           assertEquals("general", refinement.intent());
           assertEquals(IntentRefiner.METHOD_RULES, refinement.method());
@@ -163,8 +168,7 @@ class LlmClientTest {
 
   @Test
   void confidentRulesAreNotSecondGuessed(Vertx vertx, VertxTestContext ctx) {
-    server(vertx, completion("{\"intent\": \"caching\"}"))
-        .compose(port -> new IntentRefiner(client(vertx, config(port, Map.of()))).refine("run-1", QUESTION, "anomaly", 0.7))
+    refine(vertx, completion("{\"intent\": \"caching\"}"), "anomaly", 0.7, Map.of())
         .onComplete(ctx.succeeding(refinement -> ctx.verify(() -> {
           assertEquals(new IntentRefiner.Refinement("anomaly", IntentRefiner.METHOD_RULES, null), refinement);
           assertEquals(0, received.size());

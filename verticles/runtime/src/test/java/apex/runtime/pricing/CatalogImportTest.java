@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,13 +35,7 @@ class CatalogImportTest {
 
   @BeforeEach
   void copyTheCatalog() throws IOException {
-    for (String resource : List.of(PricingCatalog.PRICES_RESOURCE, PricingCatalog.FAMILIES_RESOURCE,
-        PricingCatalog.BATCH_RESOURCE)) {
-      try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
-        Files.write(dir.resolve(Path.of(resource).getFileName()), in.readAllBytes());
-      }
-    }
-    snapshotBytes = Files.readAllBytes(dir.resolve(CatalogImport.SNAPSHOT_FILE));
+    snapshotBytes = Files.readAllBytes(CatalogFolder.copyInto(dir));
     snapshot = new JsonObject(new String(snapshotBytes, StandardCharsets.UTF_8));
   }
 
