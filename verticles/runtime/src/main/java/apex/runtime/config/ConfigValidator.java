@@ -33,6 +33,7 @@ final class ConfigValidator {
             positive(c, path, problems);
           }
         }));
+    llm(c, problems);
     if (c.strings("cluster.members").isEmpty() && c.flag("cluster.enabled")) {
       problems.add("cluster.members: list at least one member host when clustering is enabled");
     }
@@ -78,6 +79,24 @@ final class ConfigValidator {
       }
     }
     return problems;
+  }
+
+  /** The optional LLM client: off by default; when on, it needs somewhere to send and a model to ask. */
+  private static void llm(ApexConfig c, List<String> problems) {
+    positive(c, "llm.timeout_ms", problems);
+    range(c, "llm.max_tokens", 1, 8192, problems);
+    String baseUrl = c.string("llm.base_url");
+    if (!baseUrl.isBlank() && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+      problems.add("llm.base_url: must start with http:// or https://, got '" + baseUrl + "'");
+    }
+    if (c.flag("llm.enabled")) {
+      if (baseUrl.isBlank()) {
+        problems.add("llm.base_url: missing; llm.enabled needs the chat-completions base URL (APEX_LLM_BASE_URL)");
+      }
+      if (c.string("llm.model").isBlank()) {
+        problems.add("llm.model: missing; llm.enabled needs a model name (APEX_LLM_MODEL)");
+      }
+    }
   }
 
   private static boolean isNumber(ApexConfig c, String path, List<String> problems) {
