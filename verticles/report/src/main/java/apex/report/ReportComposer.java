@@ -27,8 +27,14 @@ public final class ReportComposer {
    */
   public ReportResult answer(String runId, String question, TriageResult triage, DataResult data,
                              OptimizerResult optimizer, List<String> degradedNotes) {
+    return answer(runId, question, triage, data, optimizer, degradedNotes, null);
+  }
+
+  /** As {@link #answer}, with {@code narrative} (when not null) as the executive summary. */
+  public ReportResult answer(String runId, String question, TriageResult triage, DataResult data,
+                             OptimizerResult optimizer, List<String> degradedNotes, String narrative) {
     try {
-      return compose(question, triage, data, optimizer, degradedNotes);
+      return compose(question, triage, data, optimizer, degradedNotes, narrative);
     } catch (RuntimeException e) {
       LOG.warn("run {} report fell back to the template: {}", runId, e.toString());
       List<String> notes = new ArrayList<>(Optional.ofNullable(degradedNotes).orElse(List.of()));
@@ -40,10 +46,16 @@ public final class ReportComposer {
   /** {@code data} and {@code optimizer} may be null (insufficient data, or a stage that failed). */
   public ReportResult compose(String question, TriageResult triage, DataResult data, OptimizerResult optimizer,
                               List<String> degradedNotes) {
+    return compose(question, triage, data, optimizer, degradedNotes, null);
+  }
+
+  private ReportResult compose(String question, TriageResult triage, DataResult data, OptimizerResult optimizer,
+                               List<String> degradedNotes, String narrative) {
     if (data == null || hasNoRows(triage, data)) {
       return withoutData(question, triage, data, degradedNotes);
     }
-    Report report = ReportFacts.of(triage, data, optimizer, degradedNotes);
+    Report facts = ReportFacts.of(triage, data, optimizer, degradedNotes);
+    Report report = narrative == null ? facts : ReportFacts.withSummary(facts, narrative);
     Markdown md = new Markdown().heading(1, report.title());
     NoDataAnswer.quote(md, question);
     md.heading(2, "Executive summary").paragraph(report.summary());

@@ -22,6 +22,13 @@ final class ReportFacts {
 
   static final String METHOD_BASIC = "basic";
 
+  /** The same report with another executive summary (the optional LLM narrative). */
+  static Report withSummary(Report r, String summary) {
+    return new Report(r.title(), summary, r.window(), r.windowSpendUsd(), r.monthlySpendUsd(),
+        r.totalMonthlySavingsUsd(), r.savingsPercent(), r.recommendations(), r.costByModel(), r.dailyCost(),
+        r.forecastCost(), r.monthEndForecastUsd(), r.actionPlan(), r.dataQualityNotes(), r.method());
+  }
+
   static Report of(TriageResult triage, DataResult data, OptimizerResult optimizer, List<String> degradedNotes) {
     SpendWindow window = new SpendWindow(data.window());
     double windowSpend = Usd.cents(data.totals().costUsd());

@@ -23,7 +23,7 @@ public final class NarrativeWriter {
   private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?:\\s|$)");
 
   static final String METHOD_TEMPLATE = "template";
-  static final String METHOD_LLM = "llm";
+  public static final String METHOD_LLM = "llm";
 
   private static final String INSTRUCTIONS = """
       You write the executive summary of a report on a team's LLM API spend. Use only the facts given. \
