@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.Month;
+import java.time.MonthDay;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Calendar words as people type them ("Nov 3", "1 October", "the 15th", "2026-10-01", "march",
  * "tuesday"), resolved against today: a date written without a year is the latest one not after
- * today, so "since March" asked in January means March of last year.
+ * today, so "since March" asked in January means March of last year (and "since Feb 29" the last
+ * leap day).
  */
 final class DateWords {
   static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -88,7 +90,11 @@ final class DateWords {
     if (year != null) {
       return LocalDate.of(Integer.parseInt(year), month, day);
     }
-    LocalDate date = LocalDate.of(today.getYear(), month, day);
-    return date.isAfter(today) ? LocalDate.of(today.getYear() - 1, month, day) : date;
+    for (int y = today.getYear(); y > today.getYear() - 8; y--) {
+      if (MonthDay.of(month, day).isValidYear(y) && !LocalDate.of(y, month, day).isAfter(today)) {
+        return LocalDate.of(y, month, day);
+      }
+    }
+    return null;
   }
 }

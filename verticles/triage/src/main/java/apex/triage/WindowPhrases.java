@@ -49,7 +49,7 @@ final class WindowPhrases {
       rule("since\\s+(?:the\\s+)?(?:start|beginning)\\s+of\\s+(?:the\\s+|this\\s+)?(week|month|quarter|year)",
           (m, t) -> new Span(startOf(m.group(1), t), t)),
       rule("since\\s+(" + DATE + ")", (m, t) -> since(DateWords.date(m.group(1), t), t)),
-      rule("since\\s+(" + MONTH + ")(?:\\s+(\\d{4}))?",
+      rule("since\\s+(" + MONTH + ")(?:\\s+(\\d{4}))?(?!\\s*\\d)",
           (m, t) -> new Span(monthStart(m.group(1), m.group(2), t), t)),
       rule("since\\s+(last\\s+)?(" + WEEKDAY + ")",
           (m, t) -> new Span(DateWords.latest(DateWords.weekday(m.group(2)), t, m.group(1) != null), t)),
@@ -72,7 +72,7 @@ final class WindowPhrases {
 
   /** Weaker than every rule above: only when none of them matched. */
   private static final Rule BARE_MONTH = rule(NOT_AFTER + "(?<!\\d\\s)(?<!may\\s)\\b(" + MONTH.replace("|may", "")
-      + ")(?:'s)?(?:\\s+(\\d{4}))?\\b", (m, t) -> month(m.group(1), m.group(2), true, t));
+      + ")(?:'s)?(?:\\s+(\\d{4}))?\\b(?!\\s*\\d)", (m, t) -> month(m.group(1), m.group(2), true, t));
 
   private WindowPhrases() {}
 
