@@ -20,9 +20,9 @@ final class DateWords {
   static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
       + "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\\.?";
   static final String WEEKDAY = "\\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day";
-  private static final String ORDINAL = "(\\d{1,2})(?:st|nd|rd|th)?(?!\\d)";
+  private static final String ORDINAL = "(\\d{1,2})(?:st|nd|rd|th)?(?![\\da-z])";
   /** One date: ISO, month-day, day-month or "the 15th" (a day of the current month). */
-  static final String DATE = "(?:\\d{4}-\\d{2}-\\d{2}|" + MONTH + "\\s+\\d{1,2}(?:st|nd|rd|th)?(?!\\d)(?:,?\\s+\\d{4})?"
+  static final String DATE = "(?:\\d{4}-\\d{2}-\\d{2}|" + MONTH + "\\s+\\d{1,2}(?:st|nd|rd|th)?(?![\\da-z])(?:,?\\s+\\d{4})?"
       + "|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" + MONTH + "(?:,?\\s+\\d{4})?|the\\s+\\d{1,2}(?:st|nd|rd|th))";
 
   private static final Pattern ISO = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})");

@@ -3,13 +3,15 @@ package apex.triage;
 import apex.contracts.stage.Entities;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,20 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TriageAccuracyTest {
   static final LocalDate TODAY = LocalDate.parse("2026-11-22");
 
-  @Test
-  void tuningSetIsReadWell() throws IOException {
-    Score score = score("triage-labelled.jsonl");
-    assertTrue(score.intent() >= 0.95, "intent accuracy " + score.intent());
-    assertTrue(score.window() >= 0.95, "window accuracy " + score.window());
-    assertTrue(score.entities() >= 0.90, "entity accuracy " + score.entities());
-  }
-
-  @Test
-  void heldOutSetIsReadWell() throws IOException {
-    Score score = score("triage-heldout.jsonl");
-    assertTrue(score.intent() >= 0.90, "intent accuracy " + score.intent());
-    assertTrue(score.window() >= 0.90, "window accuracy " + score.window());
-    assertTrue(score.entities() >= 0.80, "entity accuracy " + score.entities());
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"triage-labelled.jsonl, 0.95, 0.90", "triage-heldout.jsonl, 0.90, 0.80"})
+  void labelledQuestionsAreReadWell(String resource, double minimum, double entityMinimum) throws IOException {
+    Score score = score(resource);
+    assertTrue(score.intent() >= minimum, "intent accuracy " + score.intent());
+    assertTrue(score.window() >= minimum, "window accuracy " + score.window());
+    assertTrue(score.entities() >= entityMinimum, "entity accuracy " + score.entities());
   }
 
   record Score(double intent, double window, double entities) {}
@@ -92,7 +87,7 @@ class TriageAccuracyTest {
   }
 
   private static void compare(String kind, List<String> found, JsonArray expected, List<String> wrong) {
-    if (!new java.util.HashSet<>(found).equals(new java.util.HashSet<>(expected.getList()))) {
+    if (!new HashSet<>(found).equals(new HashSet<>(expected.getList()))) {
       wrong.add(kind + "=" + found + " want " + expected);
     }
   }

@@ -74,6 +74,7 @@ class WindowPhrasesTest {
     assertNull(WindowPhrases.find("projected cost for the next 3 months", today));
     assertNull(WindowPhrases.find("spend since Feb 30", today));
     assertNull(WindowPhrases.find("spend since 2027-01-01", today));
+    assertNull(WindowPhrases.find("we may 2x our spend", today));
   }
 
   @Test
