@@ -30,10 +30,10 @@ record Sufficiency(String level, List<String> missingFields) {
   }
 
   /**
-   * The result's {@code method}: "rules", plus the missing fields, as the contract has no field
-   * for them ("rules; missing_fields=cached_input_tokens,output_tokens").
+   * The result's {@code method}: how the intent was found ("rules", or "rules+llm"), plus the
+   * missing fields, as the contract has no field for them ("rules; missing_fields=cached_input_tokens").
    */
-  String method() {
-    return missingFields.isEmpty() ? "rules" : "rules; missing_fields=" + String.join(",", missingFields);
+  String method(String classifier) {
+    return missingFields.isEmpty() ? classifier : classifier + "; missing_fields=" + String.join(",", missingFields);
   }
 }

@@ -8,6 +8,8 @@ import apex.contracts.stage.Coverage;
 import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.TriageResult;
 import apex.runtime.ApexVerticle;
+import apex.runtime.llm.IntentRefiner;
+import apex.runtime.llm.LlmClient;
 import apex.runtime.stage.StageWork;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,6 +24,7 @@ import java.util.List;
  * usage in the window can answer it ({@link Sufficiency}).
  */
 public class TriageVerticle extends ApexVerticle {
+  private IntentRefiner refiner;
 
   public TriageVerticle() {
     super("triage", Addresses.STAGE_TRIAGE);
@@ -29,6 +32,7 @@ public class TriageVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
+    refiner = new IntentRefiner(LlmClient.create(vertx, settings, calls));
     return serveStage(Addresses.STAGE_TRIAGE, Agent.TRIAGE, this::triage);
   }
 
@@ -42,19 +46,26 @@ public class TriageVerticle extends ApexVerticle {
             () -> Future.succeededFuture(QuestionRules.classify(request.question(), today)),
             c -> new JsonObject().put("intent", c.intent()).put("window", c.window().toJson())
                 .put("entities", c.entities().toJson())))
-        .compose(c -> work.tool("check_data_coverage", c.window().toJson(),
+        .compose(rules -> refiner.refine(request.run().runId(), request.question(), rules.intent(), rules.confidence())
+            .map(r -> new Refined(new QuestionRules.Classification(r.intent(), rules.entities(), rules.window(),
+                rules.confidence()), r.method())))
+        .compose(refined -> work.tool("check_data_coverage", refined.rules().window().toJson(),
                 () -> calls.request("data", Addresses.DATA_COVERAGE,
-                        new Coverage(request.run().userId(), c.window(), 0, 0, null, null, List.of()).toJson(),
+                        new Coverage(request.run().userId(), refined.rules().window(), 0, 0, null, null, List.of())
+                            .toJson(),
                         new DeliveryOptions())
                     .map(json -> ContractJson.fromJson(json, Coverage.class)),
                 cov -> new JsonObject().put("rows", cov.rows()).put("days_with_data", cov.daysWithData())
                     .put("missing_fields", cov.missingFields()))
-            .map(coverage -> result(c, coverage)));
+            .map(coverage -> result(refined.rules(), coverage, refined.method())));
   }
 
-  static TriageResult result(QuestionRules.Classification c, Coverage coverage) {
+  /** The classification after the optional LLM look, and how its intent was found. */
+  private record Refined(QuestionRules.Classification rules, String method) {}
+
+  static TriageResult result(QuestionRules.Classification c, Coverage coverage, String classifier) {
     Sufficiency sufficiency = Sufficiency.of(c.window(), coverage);
     return new TriageResult(c.intent(), c.entities(), c.window(), sufficiency.level(), coverage.rows(),
-        c.confidence(), sufficiency.plan(), sufficiency.method());
+        c.confidence(), sufficiency.plan(), sufficiency.method(classifier));
   }
 }

@@ -21,7 +21,7 @@ class TriageResultTest {
 
   @Test
   void noRowsInTheWindowIsInsufficientAndOnlyTheReportRuns() {
-    TriageResult none = TriageVerticle.result(GOLDEN, new Coverage("u", W, 0, 0, null, null, null));
+    TriageResult none = TriageVerticle.result(GOLDEN, new Coverage("u", W, 0, 0, null, null, null), "rules");
     assertEquals(TriageResult.INSUFFICIENT, none.dataSufficiency());
     assertEquals(List.of("report"), none.plan());
     assertEquals("rules", none.method());
@@ -30,9 +30,9 @@ class TriageResultTest {
 
   @Test
   void thinCoverageOrAMissingWatchedFieldIsPartialAndNamesTheFields() {
-    TriageResult thin = TriageVerticle.result(GOLDEN, new Coverage("u", W, 40, 3, W.from(), W.to(), List.of()));
+    TriageResult thin = TriageVerticle.result(GOLDEN, new Coverage("u", W, 40, 3, W.from(), W.to(), List.of()), "rules");
     TriageResult missing = TriageVerticle.result(GOLDEN, new Coverage("u", W, 4000, 30, W.from(), W.to(),
-        List.of("cached_input_tokens", "output_tokens")));
+        List.of("cached_input_tokens", "output_tokens")), "rules");
     assertEquals(TriageResult.PARTIAL, thin.dataSufficiency());
     assertEquals(TriageResult.PARTIAL, missing.dataSufficiency());
     assertEquals("rules; missing_fields=cached_input_tokens,output_tokens", missing.method());
@@ -42,7 +42,7 @@ class TriageResultTest {
 
   @Test
   void fullCoverageIsSufficient() {
-    TriageResult full = TriageVerticle.result(GOLDEN, new Coverage("u", W, 4000, 30, W.from(), W.to(), List.of()));
+    TriageResult full = TriageVerticle.result(GOLDEN, new Coverage("u", W, 4000, 30, W.from(), W.to(), List.of()), "rules");
     assertEquals(TriageResult.SUFFICIENT, full.dataSufficiency());
     assertEquals("cost_analysis", full.intent());
     assertEquals("last 30 days", full.entities().windowText());
