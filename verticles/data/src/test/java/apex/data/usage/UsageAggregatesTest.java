@@ -167,7 +167,7 @@ class UsageAggregatesTest {
     // Three uploads of one user: "early" (Jan 10) lacks output_tokens, "partial" (Jan 20) carries
     // input and output but no cached_input_tokens, "old" (Jan 21) was stored before uploads recorded
     // their fields (NULL: counts as carrying everything).
-    String user = "u-fields";
+    String user = "u-missing-fields";
     UsageWriter writer = new UsageWriter(db.pool());
     String setFields = "UPDATE usage.uploads SET fields = $2 WHERE id = $1";
     Window jan15to31 = new Window("2025-01-15", "2025-01-31", 17);
