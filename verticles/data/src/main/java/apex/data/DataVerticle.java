@@ -7,16 +7,17 @@ import apex.contracts.run.Agent;
 import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.StageRequest;
-import apex.contracts.stage.Window;
 import apex.contracts.run.OwnedQuery;
 import apex.contracts.usage.IngestResult;
 import apex.contracts.usage.UploadSummary;
 import apex.contracts.usage.UsageFile;
 import apex.data.demo.DemoSeeder;
 import apex.data.ingest.UsageFileParser;
+import apex.data.usage.AggregateCache;
 import apex.data.usage.CatalogCost;
 import apex.data.usage.UploadStore;
 import apex.data.usage.UsageAggregates;
+import apex.data.usage.UsageAnalysis;
 import apex.data.usage.UsageWriter;
 import apex.runtime.ApexVerticle;
 import apex.runtime.pricing.PricingCatalog;
@@ -28,11 +29,14 @@ import java.util.List;
 
 /**
  * Owns usage records: takes uploads (parsed off the event loop, stored all or nothing), lists and
- * deletes them, and answers the analyses over them. Each aggregate runs as a tool the user sees in
- * the data card, with its parameters, duration and a summary of what it found.
+ * deletes them, and answers the analyses over them. Each analysis runs as a tool the user sees in
+ * the data card, with its parameters, duration and a summary of what it found; results are cached
+ * per data version, which every stored upload and every delete moves on.
  */
 public class DataVerticle extends ApexVerticle {
   private UsageAggregates aggregates;
+  private UsageAnalysis analysis;
+  private AggregateCache cache;
   private UploadStore uploads;
   private UsageWriter writer;
   private UsageFileParser parser;
@@ -45,6 +49,8 @@ public class DataVerticle extends ApexVerticle {
   protected Future<?> startService() {
     return vertx.executeBlocking(PricingCatalog::load).compose(catalog -> postgres("usage").compose(pool -> {
       aggregates = new UsageAggregates(pool);
+      cache = new AggregateCache(redis());
+      analysis = new UsageAnalysis(pool, cache);
       uploads = new UploadStore(pool);
       writer = new UsageWriter(pool);
       parser = new UsageFileParser(CatalogCost.of(catalog));
@@ -56,7 +62,9 @@ public class DataVerticle extends ApexVerticle {
                   .map(list -> new JsonObject().put("uploads", list.stream().map(UploadSummary::toJson).toList()))),
               serve(Addresses.DATA_UPLOAD_DELETE, body -> {
                 OwnedQuery query = ContractJson.fromJson(body, OwnedQuery.class);
-                return uploads.delete(query.userId(), query.id()).map(v -> new JsonObject().put("deleted", query.id()));
+                return uploads.delete(query.userId(), query.id())
+                    .compose(v -> cache.bump(query.userId()))
+                    .map(v -> new JsonObject().put("deleted", query.id()));
               })))
           .compose(v -> settings.flag("demo.seed")
               ? new DemoSeeder(vertx, settings, calls, redis(), pool, writer, catalog).seed()
@@ -78,6 +86,7 @@ public class DataVerticle extends ApexVerticle {
           }
           String source = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
           return writer.write(file.userId(), source, parsed.format(), parsed.records())
+              .compose(stored -> cache.bump(file.userId()).map(stored))
               .compose(stored -> uploads.get(file.userId(), stored.uploadId()))
               .map(summary -> new IngestResult(IngestResult.STORED, summary, List.of(), 0));
         })
@@ -104,32 +113,6 @@ public class DataVerticle extends ApexVerticle {
     if (request.triage() == null || request.triage().window() == null) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("data needs triage.window"));
     }
-    String user = request.run().userId();
-    Window window = request.triage().window();
-    JsonObject params = new JsonObject().put("from", window.from()).put("to", window.to());
-    return work.think("Adding up your usage from " + window.from() + " to " + window.to() + ".", 0.1)
-        .compose(v -> work.tool("spend_totals", params, () -> aggregates.totals(user, window),
-            t -> new JsonObject().put("requests", t.requests()).put("cost_usd", t.costUsd())))
-        .compose(totals -> work.tool("spend_by_model", params, () -> aggregates.spendByModel(user, window),
-                rows -> top(rows.size(), rows.isEmpty() ? null : rows.get(0).model(), rows.isEmpty() ? 0 : rows.get(0).costUsd()))
-            .compose(byModel -> work.tool("spend_by_feature", params, () -> aggregates.spendByFeature(user, window),
-                    rows -> top(rows.size(), rows.isEmpty() ? null : rows.get(0).feature(), rows.isEmpty() ? 0 : rows.get(0).costUsd()))
-                .compose(byFeature -> work.think("Breaking spend down by feature and model to find what could move.", 0.6)
-                    .compose(v -> work.tool("spend_by_feature_model", params,
-                        () -> aggregates.spendByFeatureModel(user, window),
-                        rows -> new JsonObject().put("groups", rows.size())))
-                    .compose(byFeatureModel -> work.tool("spend_by_day", params, () -> aggregates.spendByDay(user, window),
-                            rows -> new JsonObject().put("days", rows.size()))
-                        .compose(byDay -> work.tool("unpriced_models", params, () -> aggregates.unpricedModels(user, window),
-                                models -> new JsonObject().put("models", models))
-                            .map(unpriced -> new DataResult(window, totals, byModel, byFeature, List.of(),
-                                byFeatureModel, byDay, List.of(), List.of(), List.of(), List.of(), List.of(),
-                                List.of(), List.of(), null, new DataResult.Quality(totals.requests(), 0, 0, 0, 0,
-                                0, 0, List.of()), unpriced, 0, false)))))));
-  }
-
-  private static JsonObject top(int count, String top, double topCost) {
-    JsonObject summary = new JsonObject().put("rows", count);
-    return top == null ? summary : summary.put("top", top).put("top_cost_usd", topCost);
+    return analysis.run(request.run().userId(), request.triage().window(), work);
   }
 }

@@ -6,22 +6,20 @@ import apex.contracts.stage.DataResult.DaySpend;
 import apex.contracts.stage.DataResult.FeatureModelSpend;
 import apex.contracts.stage.DataResult.FeatureSpend;
 import apex.contracts.stage.DataResult.ModelSpend;
+import apex.contracts.stage.DataResult.ProviderSpend;
 import apex.contracts.stage.DataResult.Totals;
 import apex.contracts.stage.Window;
-import apex.data.demo.DemoUsageGenerator;
-import apex.data.demo.ListPrices;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,15 +118,20 @@ class UsageAggregatesTest {
   }
 
   @Test
-  void dataResultCombinesEveryAggregateAndListsUnpricedModels(VertxTestContext ctx) {
-    aggregates.dataResult(USER, MARCH_1_TO_3).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-      assertEquals(MARCH_1_TO_3, result.window());
-      assertEquals(6, result.totals().requests());
-      assertEquals(3, result.byModel().size());
-      assertEquals(4, result.byFeature().size());
-      assertEquals(5, result.byFeatureModel().size());
-      assertEquals(3, result.byDay().size());
-      assertEquals(List.of("mystery-1"), result.unpricedModels());
+  void spendByProviderSumsEveryModelOfTheProvider(VertxTestContext ctx) {
+    aggregates.spendByProvider(USER, MARCH_1_TO_3).onComplete(ctx.succeeding(providers -> ctx.verify(() -> {
+      assertEquals(List.of(
+          new ProviderSpend("anthropic", 2, 1.95),
+          new ProviderSpend("openai", 3, 0.751),
+          new ProviderSpend("acme-ai", 1, 0.0)), providers);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void unpricedModelsListModelsWithRowsWithoutACost(VertxTestContext ctx) {
+    aggregates.unpricedModels(USER, MARCH_1_TO_3).onComplete(ctx.succeeding(models -> ctx.verify(() -> {
+      assertEquals(List.of("mystery-1"), models);
       ctx.completeNow();
     })));
   }
@@ -148,13 +151,10 @@ class UsageAggregatesTest {
   @Test
   void emptyWindowGivesZeroTotalsAndCoverageWithoutDates(VertxTestContext ctx) {
     Window april = new Window("2025-04-01", "2025-04-30", 30);
-    aggregates.dataResult(USER, april)
-        .compose(result -> aggregates.coverage(USER, april).map(coverage -> {
+    aggregates.totals(USER, april)
+        .compose(totals -> aggregates.coverage(USER, april).map(coverage -> {
           ctx.verify(() -> {
-            assertEquals(new Totals(0, 0, 0, 0, 0, 0, 0, 0.0), result.totals());
-            assertEquals(List.of(), result.byModel());
-            assertEquals(List.of(), result.byDay());
-            assertEquals(List.of(), result.unpricedModels());
+            assertEquals(new Totals(0, 0, 0, 0, 0, 0, 0, 0.0), totals);
             assertEquals(new Coverage(USER, april, 0, 0, null, null, List.of()), coverage);
           });
           return coverage;
@@ -163,34 +163,42 @@ class UsageAggregatesTest {
   }
 
   @Test
+  void missingFieldsAreTheWatchedFieldsAnUploadWithRowsInTheWindowDidNotCarry(VertxTestContext ctx) {
+    // Three uploads of one user: "early" (Jan 10) lacks output_tokens, "partial" (Jan 20) carries
+    // input and output but no cached_input_tokens, "old" (Jan 21) was stored before uploads recorded
+    // their fields (NULL: counts as carrying everything).
+    String user = "u-missing-fields";
+    UsageWriter writer = new UsageWriter(db.pool());
+    String setFields = "UPDATE usage.uploads SET fields = $2 WHERE id = $1";
+    Window jan15to31 = new Window("2025-01-15", "2025-01-31", 17);
+    Window jan21 = new Window("2025-01-21", "2025-01-21", 1);
+    Window jan1to31 = new Window("2025-01-01", "2025-01-31", 31);
+    writer.write(user, "early", "csv", List.of(TestRow.at("2025-01-10T12:00:00Z").record()))
+        .compose(early -> db.pool().preparedQuery(setFields)
+            .execute(Tuple.tuple().addString(early.uploadId())
+                .addArrayOfString(new String[] {"input_tokens", "cached_input_tokens"})))
+        .compose(v -> writer.write(user, "partial", "csv", List.of(TestRow.at("2025-01-20T12:00:00Z").record())))
+        .compose(partial -> db.pool().preparedQuery(setFields)
+            .execute(Tuple.tuple().addString(partial.uploadId())
+                .addArrayOfString(new String[] {"input_tokens", "output_tokens", "latency_ms"})))
+        .compose(v -> writer.write(user, "old", "csv", List.of(TestRow.at("2025-01-21T12:00:00Z").record())))
+        .compose(v -> Future.all(aggregates.coverage(user, jan15to31), aggregates.coverage(user, jan21),
+            aggregates.coverage(user, jan1to31), aggregates.quality(user, jan15to31)))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(List.of("cached_input_tokens"), all.<Coverage>resultAt(0).missingFields());
+          assertEquals(List.of(), all.<Coverage>resultAt(1).missingFields());
+          assertEquals(List.of("output_tokens", "cached_input_tokens"), all.<Coverage>resultAt(2).missingFields());
+          assertEquals(List.of("cached_input_tokens"), all.<DataResult.Quality>resultAt(3).missingFields());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void rejectsAWindowThatIsNotIsoDates(VertxTestContext ctx) {
     aggregates.totals(USER, new Window("March 1", "2025-03-03", 3)).onComplete(ctx.failing(err -> ctx.verify(() -> {
       assertInstanceOf(IllegalArgumentException.class, err);
       ctx.completeNow();
     })));
-  }
-
-  @Test
-  void aggregatesOfTheStoredDemoMatchTheGeneratedRows(VertxTestContext ctx) {
-    List<UsageRecord> demo = new DemoUsageGenerator().generate(42, 42, 150, LocalDate.parse("2025-06-30"),
-        ListPrices.COST);
-    Window window = new Window("2025-05-20", "2025-06-30", 42);
-    // The table keeps 6 decimals per row; sum what it stores.
-    double cost = demo.stream().mapToDouble(r -> BigDecimal.valueOf(r.costUsd()).setScale(6, RoundingMode.HALF_UP)
-        .doubleValue()).sum();
-    new UsageWriter(db.pool()).write("u-demo", "demo", "demo", demo)
-        .compose(upload -> aggregates.dataResult("u-demo", window))
-        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-          assertEquals(demo.size(), result.totals().requests());
-          assertEquals(demo.stream().mapToLong(UsageRecord::outputTokens).sum(), result.totals().outputTokens());
-          assertEquals(cost, result.totals().costUsd(), 1e-6);
-          assertEquals(42, result.byDay().size());
-          assertEquals(6, result.byModel().size());
-          assertEquals(result.totals().costUsd(), result.byFeature().stream().mapToDouble(FeatureSpend::costUsd).sum(),
-              1e-5);
-          assertEquals(List.of(), result.unpricedModels());
-          ctx.completeNow();
-        })));
   }
 
   static UsageRecord row(String ts, String provider, String model, String feature, long input, long cached,

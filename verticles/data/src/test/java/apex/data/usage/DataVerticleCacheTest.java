@@ -1,0 +1,117 @@
+package apex.data.usage;
+
+import apex.contracts.Addresses;
+import apex.contracts.ContractJson;
+import apex.contracts.run.OwnedQuery;
+import apex.contracts.run.RunRef;
+import apex.contracts.stage.DataResult;
+import apex.contracts.stage.Entities;
+import apex.contracts.stage.StageRequest;
+import apex.contracts.stage.TriageResult;
+import apex.contracts.stage.Window;
+import apex.contracts.usage.IngestResult;
+import apex.contracts.usage.UsageFile;
+import apex.data.DataVerticle;
+import apex.runtime.TestServices;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The data verticle over the bus: a second analysis of unchanged data comes from the cache, and an
+ * upload or a delete moves the data version on so the next analysis is computed afresh.
+ */
+@ExtendWith(VertxExtension.class)
+class DataVerticleCacheTest {
+
+  private static final Window MAY = new Window("2025-05-01", "2025-05-31", 31);
+  private static final String HEADER = "timestamp,provider,model,feature,input_tokens,output_tokens,cost_usd\n";
+
+  private StageRuns runs;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    runs = StageRuns.start(vertx);
+    vertx.deployVerticle(new DataVerticle(), new DeploymentOptions().setConfig(TestServices.config().json()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static Future<JsonObject> ask(Vertx vertx, String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body).map(m -> m.body());
+  }
+
+  private static Future<String> upload(Vertx vertx, String user, String rows) {
+    return ask(vertx, Addresses.DATA_INGEST, new UsageFile(user, "usage.csv", "text/csv", HEADER + rows).toJson())
+        .map(reply -> {
+          IngestResult result = ContractJson.fromJson(reply, IngestResult.class);
+          assertEquals(IngestResult.STORED, result.status(), reply.encode());
+          return result.upload().uploadId();
+        });
+  }
+
+  /** The data stage for {@code user} over May, and the tools its run showed. */
+  private Future<Analysed> analyse(Vertx vertx, String user) {
+    String runId = StageRuns.newRunId();
+    StageRequest request = new StageRequest(new RunRef(runId, "t-" + runId, user), "Analyze my AI costs for May",
+        new TriageResult("cost_analysis", Entities.none(), MAY, TriageResult.SUFFICIENT, 1, 1.0,
+            List.of("data", "optimizer", "report"), "rules"), null, null);
+    return ask(vertx, Addresses.STAGE_DATA, request.toJson())
+        .compose(reply -> runs.toolNames(runId)
+            .map(tools -> new Analysed(ContractJson.fromJson(reply, DataResult.class), tools)));
+  }
+
+  private record Analysed(DataResult result, List<String> tools) {}
+
+  @Test
+  void unchangedDataIsReadFromTheCacheAndUploadsAndDeletesMoveTheVersionOn(Vertx vertx, VertxTestContext ctx) {
+    String user = "u-verticle-" + UUID.randomUUID();
+    upload(vertx, user, "2025-05-02T10:00:00Z,openai,gpt-5.4,chat,1000,100,0.5\n")
+        .compose(first -> analyse(vertx, user)
+            .compose(computed -> analyse(vertx, user).map(cached -> {
+              ctx.verify(() -> {
+                assertFalse(computed.result().fromCache());
+                assertEquals(1, computed.result().dataVersion());
+                assertEquals(16, computed.tools().size());
+                assertTrue(cached.result().fromCache());
+                assertEquals(List.of("read_cache"), cached.tools());
+                assertEquals(computed.result().dataVersion(), cached.result().dataVersion());
+                assertEquals(computed.result().totals(), cached.result().totals());
+              });
+              return first;
+            }))
+            // A second upload: version 2, and the analysis counts its row.
+            .compose(v -> upload(vertx, user, "2025-05-03T10:00:00Z,openai,gpt-5.4,chat,2000,200,1.5\n"))
+            .compose(second -> analyse(vertx, user).map(afterUpload -> {
+              ctx.verify(() -> {
+                assertFalse(afterUpload.result().fromCache());
+                assertEquals(2, afterUpload.result().dataVersion());
+                assertEquals(2, afterUpload.result().totals().requests());
+                assertEquals(2.0, afterUpload.result().totals().costUsd());
+              });
+              return second;
+            }))
+            // Deleting the first upload: version 3, and its row is gone from the analysis.
+            .compose(second -> ask(vertx, Addresses.DATA_UPLOAD_DELETE, new OwnedQuery(user, first).toJson()))
+            .compose(deleted -> analyse(vertx, user)))
+        .onComplete(ctx.succeeding(afterDelete -> ctx.verify(() -> {
+          assertFalse(afterDelete.result().fromCache());
+          assertEquals(3, afterDelete.result().dataVersion());
+          assertEquals(1, afterDelete.result().totals().requests());
+          assertEquals(1.5, afterDelete.result().totals().costUsd());
+          ctx.completeNow();
+        })));
+  }
+}
