@@ -16,11 +16,6 @@ enum Plant {
   /** Every call of the feature could run on the smaller sibling: the difference on the same tokens. */
   RIGHT_SIZING("model_right_sizing") {
     @Override
-    boolean carries(GeneratedCall call) {
-      return true;
-    }
-
-    @Override
     double saving(GeneratedCall call, PricingCatalog catalog) {
       UsageRecord r = call.record();
       return catalog.byId(r.provider(), RIGHT_SIZED_MODEL)
@@ -37,11 +32,6 @@ enum Plant {
   /** The fixed system prompt could be read from cache on every call. */
   PROMPT_CACHING("prompt_caching") {
     @Override
-    boolean carries(GeneratedCall call) {
-      return true;
-    }
-
-    @Override
     double saving(GeneratedCall call, PricingCatalog catalog) {
       UsageRecord r = call.record();
       return price(catalog, r)
@@ -57,11 +47,6 @@ enum Plant {
   },
   /** A scheduled job on the standard API: the whole of it at the provider's batch price. */
   BATCH("batch_api") {
-    @Override
-    boolean carries(GeneratedCall call) {
-      return true;
-    }
-
     @Override
     double saving(GeneratedCall call, PricingCatalog catalog) {
       return catalog.batchDiscount(call.record().provider()).map(d -> call.cost() * d.discount()).orElse(0.0);
@@ -166,8 +151,10 @@ enum Plant {
     return lever;
   }
 
-  /** Whether this row is one of the plant's wasteful calls. */
-  abstract boolean carries(GeneratedCall call);
+  /** Whether this row is one of the plant's wasteful calls: by default every call of the feature is. */
+  boolean carries(GeneratedCall call) {
+    return true;
+  }
 
   /** What this row would have saved, in USD: by default the whole cost of a wasteful call. */
   double saving(GeneratedCall call, PricingCatalog catalog) {
