@@ -34,6 +34,7 @@ public final class ApexNode {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ApexNode());
     cli.addSubcommand(new PricingCommand());
+    cli.addSubcommand(new DemoDataCommand());
     cli.setParameterExceptionHandler((e, a) -> {
       System.err.println("apex: " + e.getMessage());
       e.getCommandLine().usage(System.err);

@@ -2,7 +2,6 @@ package apex.data.demo;
 
 import apex.contracts.Addresses;
 import apex.contracts.auth.UserLookup;
-import apex.data.usage.CatalogCost;
 import apex.data.usage.UsageWriter;
 import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
@@ -80,12 +79,19 @@ public final class DemoSeeder {
         .execute(Tuple.of(userId))
         .compose(rows -> rows.iterator().next().getLong("n") > 0
             ? Future.succeededFuture()
-            : vertx.executeBlocking(() -> new DemoUsageGenerator().generate(config.number("demo.seed_value"),
-                    config.integer("demo.days"), config.integer("demo.rows_per_day"), LocalDate.now(ZoneOffset.UTC),
-                    CatalogCost.of(catalog)))
-                .compose(records -> writer.write(userId, "demo", "demo", records))
-                .onSuccess(upload -> LOG.info("seeded {} demo usage rows for {}", upload.rows(), userId))
+            : vertx.executeBlocking(() -> generate())
+                .compose(demo -> writer.write(userId, "demo", "demo", demo.records())
+                    .onSuccess(upload -> LOG.info("seeded {} demo usage rows for {}: ${} a month, planted savings ${}"
+                        + " a month", upload.rows(), userId, Math.round(demo.manifest().monthlySpendUsd()),
+                        Math.round(demo.manifest().planted().stream().mapToDouble(PlantedSaving::monthlySavingsUsd)
+                            .sum()))))
                 .mapEmpty());
+  }
+
+  private DemoUsage generate() {
+    int days = config.integer("demo.days");
+    return new DemoUsageGenerator().generate(config.number("demo.seed_value"), days,
+        days * config.integer("demo.rows_per_day"), LocalDate.now(ZoneOffset.UTC), catalog);
   }
 
 }
