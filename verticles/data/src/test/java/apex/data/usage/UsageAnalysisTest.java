@@ -10,10 +10,10 @@ import apex.contracts.stage.DataResult.ProviderSpend;
 import apex.contracts.stage.DataResult.Totals;
 import apex.contracts.stage.Window;
 import apex.data.demo.DemoUsageGenerator;
-import apex.data.demo.ListPrices;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
+import apex.runtime.pricing.PricingCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -184,8 +184,8 @@ class UsageAnalysisTest {
 
   @Test
   void analysesOfTheStoredDemoAgreeWithTheGeneratedRowsAndWithEachOther(VertxTestContext ctx) {
-    List<UsageRecord> demo = new DemoUsageGenerator().generate(42, 42, 150, LocalDate.parse("2025-06-30"),
-        ListPrices.COST);
+    List<UsageRecord> demo = new DemoUsageGenerator().generate(42, 42, 42 * 150, LocalDate.parse("2025-06-30"),
+        PricingCatalog.load(LocalDate.parse("2025-06-30"))).records();
     Window window = new Window("2025-05-20", "2025-06-30", 42);
     // The table keeps 6 decimals per row; sum what it stores.
     double cost = demo.stream().mapToDouble(r -> BigDecimal.valueOf(r.costUsd()).setScale(6, RoundingMode.HALF_UP)
