@@ -67,7 +67,7 @@ public class DataVerticle extends ApexVerticle {
                     .map(v -> new JsonObject().put("deleted", query.id()));
               })))
           .compose(v -> settings.flag("demo.seed")
-              ? new DemoSeeder(vertx, settings, calls, redis(), pool, writer, catalog).seed()
+              ? new DemoSeeder(vertx, settings, calls, redis(), cache, pool, writer, catalog).seed()
               : Future.succeededFuture());
     }));
   }

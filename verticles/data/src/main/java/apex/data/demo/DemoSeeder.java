@@ -2,6 +2,7 @@ package apex.data.demo;
 
 import apex.contracts.Addresses;
 import apex.contracts.auth.UserLookup;
+import apex.data.usage.AggregateCache;
 import apex.data.usage.UsageWriter;
 import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
@@ -34,17 +35,19 @@ public final class DemoSeeder {
   private final ApexConfig config;
   private final BusCalls calls;
   private final RedisAPI redis;
+  private final AggregateCache cache;
   private final Pool pool;
   private final UsageWriter writer;
   private final PricingCatalog catalog;
 
-  public DemoSeeder(Vertx vertx, ApexConfig config, BusCalls calls, RedisAPI redis, Pool pool, UsageWriter writer,
-                    PricingCatalog catalog) {
+  public DemoSeeder(Vertx vertx, ApexConfig config, BusCalls calls, RedisAPI redis, AggregateCache cache, Pool pool,
+                    UsageWriter writer, PricingCatalog catalog) {
     this.catalog = catalog;
     this.vertx = vertx;
     this.config = config;
     this.calls = calls;
     this.redis = redis;
+    this.cache = cache;
     this.pool = pool;
     this.writer = writer;
   }
@@ -84,7 +87,8 @@ public final class DemoSeeder {
                     .onSuccess(upload -> LOG.info("seeded {} demo usage rows for {}: ${} a month, planted savings ${}"
                         + " a month", upload.rows(), userId, Math.round(demo.manifest().monthlySpendUsd()),
                         Math.round(demo.manifest().planted().stream().mapToDouble(PlantedSaving::monthlySavingsUsd)
-                            .sum()))))
+                            .sum())))
+                .compose(upload -> cache.bump(userId)))
                 .mapEmpty());
   }
 
