@@ -64,7 +64,7 @@ final class BatchApiLever extends Lever {
         Text.percent(share), block, Text.count(g.batchRequests()), Usd.format(base), g.provider(),
         Text.percent(discount.discount()), discount.source(), Usd.format(saved), Usd.format(monthly));
     return Optional.of(new Recommendation(Ids.of("batch", g.feature(), g.model()), LEVER,
-        String.format("Run %s through the %s batch API", g.feature(), g.provider()),
+        String.format("Run %s on %s through the %s batch API", g.feature(), g.model(), g.provider()),
         evidence, monthly, "high", "medium", "low",
         List.of(
             "Collect " + g.feature() + "'s requests of each run into one batch file (JSONL) instead of calling the "

@@ -44,7 +44,7 @@ final class DuplicateCachingLever extends Lever {
         Text.count(g.repeatedRequests()), Text.percent((double) g.repeatedRequests() / g.requestsWithHash()),
         Usd.format(g.repeatedCostUsd()), Usd.format(saved), Usd.format(monthly));
     return new Recommendation(Ids.of("dedupe", g.feature(), g.model()), LEVER,
-        String.format("Cache %s's answers to repeated prompts", g.feature()),
+        String.format("Cache %s's answers to repeated prompts on %s", g.feature(), g.model()),
         evidence, monthly, "high", "medium", "low",
         List.of(
             "Key a response cache (Redis or the gateway's cache) on a hash of model, parameters and the full prompt "

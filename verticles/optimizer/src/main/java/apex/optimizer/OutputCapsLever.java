@@ -56,7 +56,7 @@ final class OutputCapsLever extends Lever {
         Text.count(g.p95OutputTokens()), Usd.format(saved), Usd.format(monthly));
     long raised = Math.max(g.p95OutputTokens(), g.maxTokens() == null ? 0 : g.maxTokens()) * 3 / 2;
     return Optional.of(new Recommendation(Ids.of("truncation", g.feature(), g.model()), LEVER,
-        String.format("Stop %s's answers being cut off at %s", g.feature(), cap),
+        String.format("Stop %s's answers on %s being cut off at %s", g.feature(), g.model(), cap),
         evidence, monthly, "medium", "low", "low",
         List.of(
             "Raise max_tokens of " + g.feature() + " to about " + Text.count(raised) + ", or ask for a shorter "
@@ -90,7 +90,7 @@ final class OutputCapsLever extends Lever {
         Text.count(g.runawayRequests()), Text.count(cap), Text.count(g.runawayExcessTokens()),
         Usd.perMillionTokens(price.get().output().at(inputPerCall)), Usd.format(saved), Usd.format(monthly));
     return Optional.of(new Recommendation(Ids.of("cap-output", g.feature(), g.model()), LEVER,
-        String.format("Cap %s's output at %s tokens", g.feature(), Text.count(cap)),
+        String.format("Cap %s's output on %s at %s tokens", g.feature(), g.model(), Text.count(cap)),
         evidence, monthly, "medium", "low", "medium",
         List.of(
             "Set max_tokens of " + g.feature() + " to " + Text.count(cap) + " (twice its p95 answer) instead of "

@@ -74,7 +74,8 @@ final class PromptCachingLever extends Lever {
         Usd.perMillionTokens(price.cacheRead().at(perCall)), Usd.perMillionTokens(price.input().at(perCall)),
         100 * (before - after) / before, Usd.format(remaining), Usd.format(saved), Usd.format(monthly));
     return Optional.of(new Recommendation(Ids.of("cache", g.feature(), g.model()), LEVER,
-        String.format("Cache the %s-token prompt prefix of %s", Text.count(g.p05InputTokens()), g.feature()),
+        String.format("Cache the %s-token prompt prefix of %s on %s", Text.count(g.p05InputTokens()), g.feature(),
+            g.model()),
         evidence, monthly, "medium", "medium", "low",
         List.of(
             "In " + g.feature() + "'s prompts put the stable parts (system prompt, tool definitions, examples) first "

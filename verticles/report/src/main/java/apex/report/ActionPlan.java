@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The action plan: every step of every recommendation, scheduled by the recommendation's effort
- * (low this week, medium this month, high this quarter; an effort the contract does not name is
- * planned as high). Within a period, steps keep the recommendations' rank and their own order.
+ * The action plan: one action per recommendation — its title and the first step to take —
+ * scheduled by the recommendation's effort (low this week, medium this month, high this quarter; an
+ * effort the contract does not name is planned as high), in rank order within a period. The other
+ * steps are under each recommendation; repeating them all here made the plan longer than the report.
  */
 final class ActionPlan {
   private ActionPlan() {}
@@ -19,14 +20,14 @@ final class ActionPlan {
   static final String THIS_QUARTER = "this quarter";
   static final List<String> PERIODS = List.of(THIS_WEEK, THIS_MONTH, THIS_QUARTER);
 
-  /** {@code ranked} in report order; a recommendation without steps is planned as its title. */
+  /** {@code ranked} in report order; a recommendation without steps is planned as its title alone. */
   static List<ActionStep> of(List<Recommendation> ranked) {
     List<ActionStep> plan = new ArrayList<>();
     for (String period : PERIODS) {
       for (Recommendation r : ranked) {
         if (period.equals(when(r.effort()))) {
-          List<String> steps = r.steps() == null || r.steps().isEmpty() ? List.of(r.title()) : r.steps();
-          steps.forEach(step -> plan.add(new ActionStep(period, r.id(), step)));
+          plan.add(new ActionStep(period, r.id(), r.steps() == null || r.steps().isEmpty()
+              ? r.title() : r.title() + ": " + r.steps().get(0)));
         }
       }
     }

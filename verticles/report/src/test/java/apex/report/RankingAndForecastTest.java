@@ -34,11 +34,9 @@ class RankingAndForecastTest {
         recommendation("r3", "provider_alternatives", 20, "medium", "high", List.of()),
         recommendation("r4", "output_caps", 10, "medium", "low", List.of("l2", "l3")));
     assertEquals(List.of(
-        new ActionStep("this week", "r2", "l1"),
-        new ActionStep("this week", "r4", "l2"),
-        new ActionStep("this week", "r4", "l3"),
-        new ActionStep("this month", "r1", "m1"),
-        new ActionStep("this month", "r1", "m2"),
+        new ActionStep("this week", "r2", "Title r2: l1"),
+        new ActionStep("this week", "r4", "Title r4: l2"),
+        new ActionStep("this month", "r1", "Title r1: m1"),
         new ActionStep("this quarter", "r3", "Title r3")), ActionPlan.of(ranked));
   }
 

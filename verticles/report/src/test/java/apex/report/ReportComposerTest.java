@@ -72,12 +72,13 @@ class ReportComposerTest {
   void actionPlanGroupsStepsByEffortInRankOrder() {
     ReportResult result = composeSufficient();
     assertEquals(List.of(
-        new ActionStep("this week", RIGHT_SIZE.id(), "Put ticket-triage behind a flag"),
-        new ActionStep("this week", RIGHT_SIZE.id(), "A/B on 1,000 sampled requests"),
-        new ActionStep("this month", CACHE.id(), "Put the stable parts first")), result.report().actionPlan());
+        new ActionStep("this week", RIGHT_SIZE.id(),
+            "Route ticket-triage from gpt-4o to gpt-4o-mini: Put ticket-triage behind a flag"),
+        new ActionStep("this month", CACHE.id(), "Cache repeated prompt prefixes on gpt-4o: Put the stable parts first")),
+        result.report().actionPlan());
     assertContainsAll(result.markdown(), "## Action plan\n\n### This week (low effort)\n\n"
-        + "1. Put ticket-triage behind a flag (#1)\n2. A/B on 1,000 sampled requests (#1)\n\n"
-        + "### This month (medium effort)\n\n1. Put the stable parts first (#2)");
+        + "1. Route ticket-triage from gpt-4o to gpt-4o-mini: Put ticket-triage behind a flag (#1)\n\n"
+        + "### This month (medium effort)\n\n1. Cache repeated prompt prefixes on gpt-4o: Put the stable parts first (#2)");
     assertFalse(result.markdown().contains("This quarter"), "no high-effort step, no quarter heading");
   }
 
@@ -180,7 +181,7 @@ class ReportComposerTest {
         new OptimizerResult(99.00, 78.00, twelve, List.of(), "catalog"), List.of());
     // r11 and r12 save $2 and $1.
     assertContainsAll(result.markdown(), "| 10 | Title r10 | retry_waste | $3.00 |",
-        "|  | Other (2 recommendations) |  | $3.00 |  |  |  |", "12. step 12 (#12)");
+        "|  | Other (2 recommendations) |  | $3.00 |  |  |  |", "12. Title r12: step 12 (#12)");
     assertFalse(result.markdown().contains("### 11. Title r11"), "details only for the top ten");
     assertEquals(12, result.report().actionPlan().size());
   }
