@@ -19,8 +19,11 @@ import java.util.concurrent.CountDownLatch;
  * verticles, optionally clustered. A bad configuration or command line exits 2 listing every
  * problem; SIGTERM / Ctrl-C closes Vert.x (leaving the cluster) and stops embedded services.
  */
-@Command(name = "apex", mixinStandardHelpOptions = true, subcommands = {ApexNode.Up.class, ApexNode.Node.class},
-    description = "Apex: where your AI money goes, and what to change.")
+@Command(name = "apex", mixinStandardHelpOptions = true, subcommands = {
+    ApexNode.Up.class,
+    ApexNode.Node.class,
+    IngestBench.class,
+}, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {
   static final int EXIT_USAGE = 2;
 
