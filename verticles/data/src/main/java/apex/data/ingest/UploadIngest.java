@@ -88,7 +88,7 @@ public final class UploadIngest {
           parsing = false;
           // Runs after every batch handed off, which reached the event loop before this did.
           return tail.transform(stored -> finish(parse.succeeded() ? parse.result() : null,
-              stored.failed() ? stored.cause() : parse.cause()));
+              storeFailure != null ? storeFailure : parse.cause()));
         });
   }
 
@@ -136,12 +136,21 @@ public final class UploadIngest {
         : upload.transform(open -> open.succeeded() ? open.result().rollback() : Future.succeededFuture());
   }
 
-  /** On the event loop: chains the batch after the previous ones on the upload's connection. */
+  /**
+   * On the event loop: sends the batch at once on the upload's connection, which runs statements in
+   * the order sent, so the database has the next batch while it stores this one. {@link #tail}
+   * completes after every batch sent so far, failed with the first refusal.
+   */
   private void store(List<UsageRecord> batch) {
-    tail = tail.compose(v -> opened()).compose(open -> open.append(batch))
+    Future<Void> step = opened().compose(open -> open.append(batch))
         .onSuccess(v -> rowsStored += batch.size())
-        .onFailure(e -> storeFailure = e)
+        .onFailure(e -> {
+          if (storeFailure == null) {
+            storeFailure = e; // later batches only fail with "current transaction is aborted"
+          }
+        })
         .onComplete(done -> inFlight.release());
+    tail = Future.join(tail, step).mapEmpty();
   }
 
   /** On the parser's thread: collects records and hands each full batch to the event loop. */
