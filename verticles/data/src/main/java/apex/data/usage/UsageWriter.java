@@ -15,7 +15,7 @@ import java.util.UUID;
  * Stores one upload: the {@code uploads} row and all its usage records in a single transaction, so
  * an upload is either entirely visible to the analyses or not at all. Rows go in as column arrays
  * through {@code unnest}, one round trip per {@link #CHUNK_SIZE} rows: a row-by-row batch costs the
- * server a bind and execute per row and was five times slower (docs/BENCHMARKS.md).
+ * server a bind and execute per row and was about three times slower (docs/BENCHMARKS.md).
  */
 public class UsageWriter {
 
