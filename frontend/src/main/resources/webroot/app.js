@@ -29,7 +29,7 @@
     conversation: $('conversation'), dropHint: $('drop-hint'),
     uploadInput: $('upload-input'), uploadButton: $('upload-button'),
     uploadProgress: $('upload-progress'), uploadPercent: $('upload-percent'),
-    uploadStatus: $('upload-status'), uploadResult: $('upload-result'),
+    uploadStatus: $('upload-status'), uploadServer: $('upload-server'), uploadResult: $('upload-result'),
     uploads: $('uploads'), uploadsEmpty: $('uploads-empty'), uploadsTitle: $('uploads-title'),
   };
 
@@ -622,6 +622,7 @@
       case 'run_accepted': return onRunAccepted(frame);
       case 'error': return onErrorFrame(frame);
       case 'pong': return undefined;
+      case 'upload_progress': return onUploadProgress(frame);
       default:
         if (RUN_EVENT_TYPES.has(frame.type)) return onRunEvent(frame);
         return console.warn('apex: unknown frame type', frame.type);
@@ -971,8 +972,9 @@
 
   // POST /api/usage takes the raw file (its name in ?filename=), answers 201 with the stored
   // upload's summary or 422 with the row/column problems (nothing stored). fetch cannot report
-  // upload progress, so this one call goes through XMLHttpRequest.
-  const UPLOAD_MAX_BYTES = 20 * 1024 * 1024; // conf/apex.json ws-bridge max_upload_bytes
+  // upload progress, so this one call goes through XMLHttpRequest. The server reads the file as it
+  // arrives and reports rows read and stored as upload_progress frames for the ?upload_ref= we send.
+  // Its size limit (usage.max_upload_bytes, 20 MiB by default) is checked there, from Content-Length.
   const ANALYZE_PROMPT = 'Analyze my AI costs for the last 30 days';
   const USD = new Intl.NumberFormat('en-US', {
     style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2,
@@ -983,6 +985,7 @@
   const upload = {
     busy: false,
     xhr: null,                 // the request in flight; aborted when the session ends
+    ref: null,                 // upload_ref of the upload in flight: its upload_progress frames carry it
     blockedUntil: 0,           // a 429 asked to wait until then (epoch ms)
     blockTimer: null,
     listGeneration: 0,         // a late answer to an older GET /api/usage/uploads is dropped
@@ -1044,7 +1047,7 @@
       const xhr = new XMLHttpRequest();
       upload.xhr = xhr;
       const done = () => { if (upload.xhr === xhr) upload.xhr = null; };
-      xhr.open('POST', `/api/usage?filename=${encodeURIComponent(file.name)}`);
+      xhr.open('POST', `/api/usage?filename=${encodeURIComponent(file.name)}&upload_ref=${upload.ref}`);
       xhr.setRequestHeader('Accept', 'application/json');
       xhr.setRequestHeader('Content-Type', contentTypeFor(file));
       xhr.setRequestHeader('Authorization', `Bearer ${token}`);
@@ -1115,10 +1118,6 @@
       showUploadMessage(`${file.name} is empty. Nothing was uploaded.`);
       return;
     }
-    if (file.size > UPLOAD_MAX_BYTES) {
-      showUploadMessage(`${file.name} is ${fileSize(file.size)}; files up to 20 MiB can be uploaded. Nothing was uploaded.`);
-      return;
-    }
     const epoch = auth.epoch;
     setUploading(true, file);
     try {
@@ -1136,7 +1135,7 @@
       } else if (e.status === 429) {
         blockUploads(e.retryAfterMs);
       } else if (e.status === 413) {
-        showUploadMessage(`${file.name} is larger than the upload limit (20 MiB). Nothing was stored.`);
+        showUploadMessage(`${file.name} (${fileSize(file.size)}) is larger than the server's upload limit. Nothing was stored.`);
       } else {
         showUploadMessage(`${file.name} was not uploaded: ${e.message}`);
       }
@@ -1151,6 +1150,8 @@
     el.uploadInput.disabled = on;
     el.uploadProgress.hidden = !on;
     el.uploadPercent.hidden = !on;
+    el.uploadServer.textContent = '';
+    upload.ref = on ? newUploadRef() : null;
     if (on) {
       el.uploadResult.replaceChildren();
       setUploadProgress(0);
@@ -1170,6 +1171,21 @@
   function setUploadProcessing(file) {
     setUploadProgress(1);
     el.uploadStatus.textContent = `Checking and storing ${file.name}…`;
+  }
+
+  function newUploadRef() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    return `u${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  }
+
+  // The server's side of the upload in flight: rows read, then rows stored, then done.
+  function onUploadProgress(frame) {
+    if (!upload.busy || frame.upload_ref !== upload.ref) return;
+    const rows = COUNT.format(Number(frame.rows) || 0);
+    const percent = Number.isFinite(frame.percent) ? ` (${Math.round(frame.percent)}%)` : '';
+    if (frame.phase === 'parsing') el.uploadServer.textContent = `Server: ${rows} rows read${percent}`;
+    else if (frame.phase === 'storing') el.uploadServer.textContent = `Server: ${rows} rows stored${percent}`;
+    else if (frame.phase === 'done') el.uploadServer.textContent = `Server: done, ${rows} rows stored`;
   }
 
   function blockUploads(ms) {

@@ -27,7 +27,10 @@ public final class Addresses {
   public static final String STAGE_OPTIMIZER = "apex.stage.optimizer";
   public static final String STAGE_REPORT = "apex.stage.report";
 
-  /** Data verticle: store an uploaded usage file for a user (all rows or none). */
+  /**
+   * Data verticle: open an upload session for a user's usage file (all rows or none). The reply
+   * names the session's own address, to which the file is then streamed ({@code UploadSession}).
+   */
   public static final String DATA_INGEST = "apex.data.ingest";
   public static final String DATA_UPLOADS = "apex.data.uploads";
   public static final String DATA_UPLOAD_DELETE = "apex.data.upload.delete";
@@ -37,6 +40,12 @@ public final class Addresses {
 
   /** Published run events; every ws-bridge node holds one consumer and fans out to its sockets. */
   public static final String RUN_EVENTS = "apex.run.events";
+
+  /**
+   * Published by data while it parses and stores an upload that named an {@code upload_ref}, with the
+   * owner in the user-id header; every ws-bridge node hands the frame to that user's sockets.
+   */
+  public static final String UPLOAD_PROGRESS = "apex.usage.progress";
 
   /** Circuit-breaker state changes, published cluster-wide. */
   public static final String BREAKER_NOTIFICATIONS = "apex.breaker.notifications";

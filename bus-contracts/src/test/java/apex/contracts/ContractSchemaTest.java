@@ -111,7 +111,8 @@ class ContractSchemaTest {
   @Test
   void usageMessagesMatchTheirSchemas() {
     UploadSummary summary = new UploadSummary("upl_1", "usage.csv", "csv", 1200, "2026-10-24T00:00:00Z",
-        "2026-11-21T23:59:00Z", 412.5, List.of("mystery-model"), "2026-11-22T10:00:00Z");
+        "2026-11-21T23:59:00Z", 412.5, List.of("mystery-model"), "2026-11-22T10:00:00Z",
+        List.of("ts", "model", "input_tokens", "output_tokens", "cost_usd"));
     assertValid(Schemas.UPLOAD_SUMMARY, summary);
     assertValid(Schemas.INGEST_RESULT, new IngestResult(IngestResult.STORED, summary, null, 0));
     assertValid(Schemas.INGEST_RESULT, new IngestResult(IngestResult.REJECTED, null,
@@ -130,6 +131,10 @@ class ContractSchemaTest {
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.ErrorFrame("invalid_frame", "not JSON", null));
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.ErrorFrame("rate_limited", "slow down", "c-1", 1200L));
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.Pong());
+    assertValid(Schemas.SERVER_FRAME, new ServerFrames.UploadProgress("up-1", ServerFrames.UploadProgress.PARSING,
+        120_000, 41.5));
+    assertValid(Schemas.SERVER_FRAME, new ServerFrames.UploadProgress("up-1", ServerFrames.UploadProgress.DONE, 0,
+        null));
     assertValid(Schemas.SERVER_FRAME, new ServerFrames.ThreadHistory("t-1", "Analyze",
         List.of(new ThreadMessage("user", "Analyze", "r-1", "2026-11-22T10:00:00Z"))));
   }
@@ -168,6 +173,14 @@ class ContractSchemaTest {
         .isEmpty(), "a client must not name a user id");
     assertFalse(Schemas.get().problems(Schemas.RUN_EVENT, new RunEvent(EventType.AGENT_THINKING, "r", "t", 1,
         "2026-11-22T10:00:00Z", "triage", new JsonObject()).toJson()).isEmpty(), "thinking without reasoning");
+  }
+
+  @Test
+  void uploadProgressOutsideItsRangeIsRefused() {
+    assertFalse(Schemas.get().problems(Schemas.SERVER_FRAME,
+        new ServerFrames.UploadProgress("up-1", "uploading", 1, 5.0).toJson()).isEmpty(), "unknown phase");
+    assertFalse(Schemas.get().problems(Schemas.SERVER_FRAME,
+        new ServerFrames.UploadProgress("up-1", "parsing", 1, 140.0).toJson()).isEmpty(), "over 100 percent");
   }
 
   @Test

@@ -42,4 +42,20 @@ public final class ServerFrames {
       return "thread_history";
     }
   }
+
+  /**
+   * How far the server is with an upload the client named {@code uploadRef}: {@code parsing} (rows
+   * read so far, percent of the bytes read), {@code storing} (rows written, percent of the rows
+   * read), then one {@code done}. At most a few a second; null percent when the size is unknown.
+   */
+  public record UploadProgress(String uploadRef, String phase, long rows, Double percent) implements Frame {
+    public static final String PARSING = "parsing";
+    public static final String STORING = "storing";
+    public static final String DONE = "done";
+
+    @Override
+    public String frameType() {
+      return "upload_progress";
+    }
+  }
 }

@@ -10,8 +10,11 @@ import apex.contracts.stage.StageRequest;
 import apex.contracts.run.OwnedQuery;
 import apex.contracts.usage.IngestResult;
 import apex.contracts.usage.UploadSummary;
+import apex.contracts.usage.UploadSession;
 import apex.contracts.usage.UsageFile;
 import apex.data.demo.DemoSeeder;
+import apex.data.ingest.IngestSession;
+import apex.data.ingest.UploadIngest;
 import apex.data.ingest.UsageFileParser;
 import apex.data.usage.AggregateCache;
 import apex.data.usage.CatalogCost;
@@ -72,25 +75,23 @@ public class DataVerticle extends ApexVerticle {
     }));
   }
 
-  /** Parses on a worker thread; stores every row in one transaction, or none and answers why. */
+  /**
+   * Opens an upload session: ws-bridge streams the file to the address answered, and it is parsed on
+   * a worker thread and stored as it arrives, every row in one transaction or none (UploadSession).
+   */
   private Future<JsonObject> ingest(JsonObject body) {
     UsageFile file = ContractJson.fromJson(body, UsageFile.class);
-    if (file.userId() == null || file.content() == null) {
-      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("an upload needs user_id and content"));
+    if (file.userId() == null || file.userId().isBlank()) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("an upload needs user_id"));
     }
-    return vertx.executeBlocking(() -> parser.parse(file.content(), file.contentType(), file.filename()), false)
-        .compose(parsed -> {
-          if (parsed.problemCount() > 0) {
-            return Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, parsed.problems(),
-                parsed.problemCount()));
-          }
-          String source = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
-          return writer.write(file.userId(), source, parsed.format(), parsed.records())
-              .compose(stored -> cache.bump(file.userId()).map(stored))
-              .compose(stored -> uploads.get(file.userId(), stored.uploadId()))
-              .map(summary -> new IngestResult(IngestResult.STORED, summary, List.of(), 0));
-        })
-        .map(IngestResult::toJson);
+    String source = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
+    UploadIngest ingest = new UploadIngest(vertx, parser, writer, file.userId(), source);
+    return IngestSession.open(vertx, file, ingest, outcome -> outcome.stored() == null
+            ? Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, outcome.parsed().problems(),
+                outcome.parsed().problemCount()).toJson())
+            : cache.bump(file.userId()).compose(v -> uploads.get(file.userId(), outcome.stored().uploadId()))
+                .map(summary -> new IngestResult(IngestResult.STORED, summary, List.of(), 0).toJson()))
+        .map(address -> new JsonObject().put(UploadSession.ADDRESS, address));
   }
 
   private static String userOf(JsonObject body) {

@@ -1,5 +1,6 @@
 package apex.node;
 
+import apex.node.bench.AccuracyCommand;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.config.ConfigException;
 import apex.runtime.config.ConfigLoader;
@@ -19,8 +20,12 @@ import java.util.concurrent.CountDownLatch;
  * verticles, optionally clustered. A bad configuration or command line exits 2 listing every
  * problem; SIGTERM / Ctrl-C closes Vert.x (leaving the cluster) and stops embedded services.
  */
-@Command(name = "apex", mixinStandardHelpOptions = true, subcommands = {ApexNode.Up.class, ApexNode.Node.class},
-    description = "Apex: where your AI money goes, and what to change.")
+@Command(name = "apex", mixinStandardHelpOptions = true, subcommands = {
+    ApexNode.Up.class,
+    ApexNode.Node.class,
+    IngestBench.class,
+    AccuracyCommand.class,
+}, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {
   static final int EXIT_USAGE = 2;
 

@@ -59,7 +59,8 @@ public final class NodeLauncher {
         });
   }
 
-  private static DevServices startDevServices(ApexConfig config) throws IOException {
+  /** Embedded PostgreSQL and Redis when dev services are on and no URL is given; also used by the benchmarks. */
+  static DevServices startDevServices(ApexConfig config) throws IOException {
     boolean missing = config.string("pg.url").isBlank() || config.string("redis.url").isBlank();
     if (!config.flag("dev_services.enabled") || !missing) {
       return null;

@@ -140,6 +140,48 @@ class UsageUploadEndToEndTest {
   }
 
   @Test
+  void uploadProgressReachesTheUploadersSocketsInOrderAndNobodyElse() {
+    String owner = signup();
+    String other = signup();
+    ApexClient.Socket mine = client.connectWithTicket(client.ticket(owner));
+    ApexClient.Socket theirs = client.connectWithTicket(client.ticket(other));
+    mine.next();
+    theirs.next();
+    int rows = 30_000; // about 2 MiB: several chunks and batches
+    HttpResponse<Buffer> stored = await(WebClient.create(node.vertx())
+        .post(node.httpPort(), "127.0.0.1", "/api/usage?filename=big.csv&upload_ref=ref-1")
+        .putHeader("Authorization", "Bearer " + owner).putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer(csv(rows, 0.001))));
+    assertEquals(201, stored.statusCode(), stored.bodyAsString());
+    assertEquals(List.of("ts", "provider", "model", "feature", "input_tokens", "output_tokens", "cost_usd"),
+        stored.bodyAsJsonObject().getJsonObject("upload").getJsonArray("fields").getList());
+
+    List<String> phases = List.of("parsing", "storing", "done");
+    List<JsonObject> progress = new ArrayList<>();
+    JsonObject frame;
+    do {
+      frame = mine.next();
+      assertEquals("upload_progress", frame.getString("type"), frame.encode());
+      assertEquals("ref-1", frame.getString("upload_ref"));
+      if (!progress.isEmpty()) {
+        JsonObject before = progress.get(progress.size() - 1);
+        int order = Integer.compare(phases.indexOf(frame.getString("phase")), phases.indexOf(before.getString("phase")));
+        assertTrue(order > 0 || order == 0 && frame.getLong("rows") >= before.getLong("rows"),
+            "out of order: " + before.encode() + " then " + frame.encode());
+      }
+      progress.add(frame);
+    } while (!"done".equals(frame.getString("phase")));
+    assertEquals("parsing", progress.get(0).getString("phase"));
+    assertEquals(rows, frame.getLong("rows"));
+    assertEquals(100.0, frame.getDouble("percent"));
+
+    theirs.send(new JsonObject().put("type", "ping"));
+    assertEquals("pong", theirs.next().getString("type"), "another user's socket gets no upload progress");
+    await(mine.ws.close());
+    await(theirs.ws.close());
+  }
+
+  @Test
   void fiftyConcurrentUsersEachGetTheirOwnFigures() {
     int users = 50;
     List<ApexClient.Socket> sockets = new ArrayList<>();

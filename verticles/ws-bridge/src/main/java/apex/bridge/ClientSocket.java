@@ -185,6 +185,11 @@ final class ClientSocket {
     deliver(runId, stream, stream.offer(event));
   }
 
+  /** An {@code upload_progress} frame for this user's upload: passed on as data published it. */
+  void onUploadProgress(JsonObject frame) {
+    ws.writeTextMessage(frame.encode());
+  }
+
   private void resume(ClientFrames.Resume resume) {
     OwnedQuery query = new OwnedQuery(user.userId(), resume.runId());
     calls.request("supervisor", Addresses.SUPERVISOR_RUN, query.toJson(), new DeliveryOptions())

@@ -68,17 +68,15 @@ final class RestApi {
             fail(ctx, ErrorCode.of(e), e.getMessage());
           });
     });
-    router.route("/api/usage").handler(BodyHandler.create().setBodyLimit(uploadLimit)
-        .setDeleteUploadedFilesOnEnd(true));
     BodyHandler small = BodyHandler.create().setBodyLimit(BODY_LIMIT);
     router.route("/api/*").handler(ctx -> {
-      if (ctx.body().available()) {
+      if (ctx.get(VERIFIED_USER) != null) { // an upload: streamed to data by UsageRoutes, never buffered here
         ctx.next();
       } else {
         small.handle(ctx);
       }
     });
-    router.route("/api/*").failureHandler(ctx -> failure(ctx, "/api/usage".equals(ctx.request().path()) ? uploadLimit : BODY_LIMIT));
+    router.route("/api/*").failureHandler(ctx -> failure(ctx, BODY_LIMIT));
     router.post("/api/auth/signup").handler(ctx -> withCredentials(ctx, body ->
         throttle.signup(clientIp(ctx)).compose(v -> ask(ONCE, Addresses.AUTH_SIGNUP, body)), 201));
     router.post("/api/auth/login").handler(ctx -> withCredentials(ctx, body -> {
@@ -102,7 +100,7 @@ final class RestApi {
     router.get("/api/runs/:id/report").handler(ctx -> authenticated(ctx, (user, c) ->
         ask("supervisor", Addresses.SUPERVISOR_RUN, new OwnedQuery(user.userId(), c.pathParam("id")).toJson())
             .compose(RunReport::of), 200));
-    new UsageRoutes(vertx, calls).mount(router, (ctx, action) -> authenticated(ctx, action, 200));
+    new UsageRoutes(vertx, calls, uploadLimit).mount(router, (ctx, action) -> authenticated(ctx, action, 200));
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method()
         + " " + ctx.request().path()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));

@@ -8,6 +8,7 @@ import apex.runtime.limits.LocalBucket;
 import apex.contracts.ErrorCode;
 import apex.runtime.ApexVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -25,7 +26,8 @@ import java.util.Set;
 
 /**
  * The only edge: serves the chat page, the REST API, health, and {@code /ws}. It holds one run-event
- * consumer for all its sockets and a local map user → sockets; no consumer per socket.
+ * consumer and one upload-progress consumer for all its sockets and a local map user → sockets; no
+ * consumer per socket.
  */
 public class WsBridgeVerticle extends ApexVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(WsBridgeVerticle.class);
@@ -78,12 +80,11 @@ public class WsBridgeVerticle extends ApexVerticle {
         .setMaxWebSocketMessageSize(TRANSPORT_LIMIT)
         // "*" lets the handshake echo the client's first subprotocol (bearer.<jwt>); auth decides.
         .setWebSocketSubProtocols(List.of("*"));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.RUN_EVENTS, message -> {
-          Set<ClientSocket> sockets = socketsByUser.get(message.headers().get(BusHeaders.USER_ID));
-          if (sockets != null) {
-            sockets.forEach(socket -> socket.onEvent(message.body()));
-          }
-        }).completion()
+    return Future.all(
+            vertx.eventBus().<JsonObject>consumer(Addresses.RUN_EVENTS, message -> socketsOf(message.headers())
+                .forEach(socket -> socket.onEvent(message.body()))).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.UPLOAD_PROGRESS, message -> socketsOf(message.headers())
+                .forEach(socket -> socket.onUploadProgress(message.body()))).completion())
         .compose(v -> vertx.createHttpServer(options)
             .requestHandler(router)
             .webSocketHandshakeHandler(this::handshake)
@@ -93,6 +94,11 @@ public class WsBridgeVerticle extends ApexVerticle {
           server = s;
           LOG.info("ws-bridge listening on http://{}:{}", settings.string("http.host"), s.actualPort());
         });
+  }
+
+  /** The sockets of the user a published message is for (its user-id header); none for anyone else. */
+  private Set<ClientSocket> socketsOf(MultiMap headers) {
+    return socketsByUser.getOrDefault(headers.get(BusHeaders.USER_ID), Set.of());
   }
 
   @Override

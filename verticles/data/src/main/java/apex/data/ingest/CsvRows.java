@@ -5,7 +5,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,8 +20,8 @@ final class CsvRows {
 
   private CsvRows() {}
 
-  static void read(String content, RowConverter converter, Map<String, String> columns) {
-    try (CSVParser parser = CSVParser.parse(new StringReader(content), FORMAT)) {
+  static void read(Reader content, RowConverter converter, Map<String, String> columns) {
+    try (CSVParser parser = CSVParser.parse(content, FORMAT)) {
       Iterator<CSVRecord> rows = parser.iterator();
       if (!rows.hasNext()) {
         converter.fileProblem("the file is empty");
@@ -35,7 +35,7 @@ final class CsvRows {
       }
       readRows(rows, header.size(), mapping, converter);
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringReader does not fail
+      throw new UncheckedIOException(e); // closing an upload's reader does not fail
     } catch (UncheckedIOException | IllegalStateException e) {
       // commons-csv reports malformed quoting (an unclosed quote, text after a closing one) this way.
       converter.fileProblem("not valid CSV: " + e.getMessage());

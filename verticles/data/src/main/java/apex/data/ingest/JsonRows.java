@@ -6,7 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -33,7 +36,7 @@ final class JsonRows {
   }
 
   /** Rows are numbered by position in the array, from 1. */
-  void readArray(String content) {
+  void readArray(Reader content) {
     try (JsonParser parser = MAPPER.createParser(content)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
         converter.fileProblem("expected a JSON array of objects");
@@ -50,31 +53,30 @@ final class JsonRows {
       converter.rowProblem(rows + 1, "invalid JSON at line " + e.getLocation().getLineNr() + ": "
           + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new IllegalStateException("reading a string cannot fail", e);
+      throw new UncheckedIOException(e); // an upload's reader ends instead of failing
     }
   }
 
   /** Rows are numbered by line, from 1, so a problem points at the line to fix; blank lines are skipped. */
-  void readLines(String content) {
+  void readLines(Reader content) {
+    BufferedReader lines = new BufferedReader(content);
     int line = 0;
-    int start = 0;
-    while (start <= content.length()) {
-      int end = content.indexOf('\n', start);
-      if (end < 0) {
-        end = content.length();
+    try {
+      for (String raw = lines.readLine(); raw != null; raw = lines.readLine()) {
+        line++;
+        String text = raw.strip();
+        if (text.isEmpty()) {
+          continue;
+        }
+        rows++;
+        try {
+          object(line, MAPPER.readTree(text));
+        } catch (JsonProcessingException e) {
+          converter.rowProblem(line, "invalid JSON: " + e.getOriginalMessage());
+        }
       }
-      line++;
-      String text = content.substring(start, end).strip();
-      start = end + 1;
-      if (text.isEmpty()) {
-        continue;
-      }
-      rows++;
-      try {
-        object(line, MAPPER.readTree(text));
-      } catch (JsonProcessingException e) {
-        converter.rowProblem(line, "invalid JSON: " + e.getOriginalMessage());
-      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an upload's reader ends instead of failing
     }
     finishRows();
   }

@@ -10,11 +10,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Turns rows into {@link UsageRecord}s in our token convention, recording every problem of a row
- * against the column as the file names it. One instance per upload; not thread-safe. The fields of
- * the row being converted are kept on the instance so a row costs no allocation beyond its record.
+ * against the column as the file names it, and hands each record on as soon as it is known, so an
+ * upload is never held whole. One instance per upload; not thread-safe. The fields of the row being
+ * converted are kept on the instance so a row costs no allocation beyond its record.
  */
 final class RowConverter {
 
@@ -23,18 +25,23 @@ final class RowConverter {
 
   private final CostFunction cost;
   private final Instant latestAllowed;
+  private final Consumer<UsageRecord> sink;
   private final ProblemLog problems = new ProblemLog();
-  private final List<UsageRecord> records = new ArrayList<>();
   private final TreeSet<String> unpricedModels = new TreeSet<>();
+  /** Rows read from a bare latency column while its unit is still open, with their values. */
+  private final List<UsageRecord> held = new ArrayList<>();
   private final BareLatencies bareLatencies = new BareLatencies();
+  private int emitted;
 
   private int row;
   private ColumnMapping mapping;
   private String[] values;
   private boolean failed;
 
-  RowConverter(CostFunction cost, Instant now) {
+  /** Each valid record goes to {@code sink} as soon as it is complete, until the upload has a problem. */
+  RowConverter(CostFunction cost, Instant now, Consumer<UsageRecord> sink) {
     this.cost = cost;
+    this.sink = sink;
     this.latestAllowed = now.plus(FUTURE_TOLERANCE);
   }
 
@@ -95,23 +102,43 @@ final class RowConverter {
       }
     }
     Integer latencyMs = Double.isNaN(latency) ? null : (int) Math.round(latency);
-    if (latencyMs != null && Field.BARE_LATENCY.equals(mapping.alias(Field.LATENCY_MS))) {
-      bareLatencies.add(records.size(), latency);
+    UsageRecord record = new UsageRecord(ts, provider, model, feature(), text(Field.REQUEST_ID), input, cached,
+        cacheWrite, output, reasoning, latencyMs, status, text(Field.FINISH_REASON), maxTokens,
+        text(Field.PROMPT_HASH), batch, costUsd, text(Field.END_USER));
+    if (latencyMs != null && Field.BARE_LATENCY.equals(mapping.alias(Field.LATENCY_MS))
+        && !bareLatencies.areMilliseconds()) {
+      hold(record, latency);
+    } else {
+      emit(record);
     }
-    records.add(new UsageRecord(ts, provider, model, feature(), text(Field.REQUEST_ID), input, cached, cacheWrite,
-        output, reasoning, latencyMs, status, text(Field.FINISH_REASON), maxTokens, text(Field.PROMPT_HASH), batch,
-        costUsd, text(Field.END_USER)));
+  }
+
+  /** A bare latency keeps its row until the unit is known: at the first value no second count has, or at the end. */
+  private void hold(UsageRecord record, double latency) {
+    bareLatencies.add(latency);
+    held.add(record);
+    if (bareLatencies.areMilliseconds()) {
+      held.forEach(this::emit);
+      held.clear();
+    }
+  }
+
+  private void emit(UsageRecord record) {
+    if (problems.count() == 0) { // a rejected upload stores nothing: stop feeding the sink
+      emitted++;
+      sink.accept(record);
+    }
   }
 
   ParsedUpload finish(String format, Map<String, String> columns) {
-    if (bareLatencies.areSeconds()) {
-      for (int i = 0; i < bareLatencies.size(); i++) {
-        int index = bareLatencies.recordIndex(i);
-        records.set(index, withLatency(records.get(index), (int) Math.round(bareLatencies.value(i) * 1000)));
-      }
+    boolean seconds = bareLatencies.areSeconds();
+    for (int i = 0; i < held.size(); i++) {
+      UsageRecord record = held.get(i);
+      emit(seconds ? withLatency(record, (int) Math.round(bareLatencies.value(i) * 1000)) : record);
     }
-    return new ParsedUpload(format, Collections.unmodifiableList(records), problems.listed(), problems.count(),
-        List.copyOf(unpricedModels), Collections.unmodifiableMap(columns));
+    held.clear();
+    return new ParsedUpload(format, emitted, problems.listed(), problems.count(), List.copyOf(unpricedModels),
+        Collections.unmodifiableMap(columns));
   }
 
   /**

@@ -17,12 +17,11 @@ enum UploadFormat {
    * between an array ({@code [}) and one object per line ({@code {}), because JSON Lines files are
    * often named {@code .json} and browsers send {@code application/json} for them.
    */
-  static UploadFormat detect(String contentType, String filename, String content) {
+  static UploadFormat detect(String contentType, String filename, char first) {
     UploadFormat declared = fromContentType(contentType);
     if (declared == null) {
       declared = fromFilename(filename);
     }
-    char first = firstNonBlank(content);
     if (declared == CSV) {
       return CSV;
     }
@@ -61,14 +60,5 @@ enum UploadFormat {
       return JSON;
     }
     return name.endsWith(".ndjson") || name.endsWith(".jsonl") ? NDJSON : null;
-  }
-
-  private static char firstNonBlank(String content) {
-    for (int i = 0; i < content.length(); i++) {
-      if (!Character.isWhitespace(content.charAt(i))) {
-        return content.charAt(i);
-      }
-    }
-    return 0;
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
 /** A user's uploads: what each held, listed newest first, and deleted with all their rows. */
 public final class UploadStore {
   private static final String SUMMARY = """
-      SELECT u.id, u.source, u.format, u.rows, u.created_at, min(r.ts) AS first_ts, max(r.ts) AS last_ts,
+      SELECT u.id, u.source, u.format, u.rows, u.created_at, u.fields, min(r.ts) AS first_ts, max(r.ts) AS last_ts,
              round(coalesce(sum(r.cost_usd), 0), 6)::float8 AS cost_usd,
              coalesce(array_agg(DISTINCT r.model) FILTER (WHERE r.cost_usd IS NULL), '{}') AS unpriced
         FROM usage.uploads u LEFT JOIN usage.usage_records r ON r.upload_id = u.id
@@ -56,7 +56,12 @@ public final class UploadStore {
     return new UploadSummary(row.getString("id"), row.getString("source"), row.getString("format"),
         row.getInteger("rows"), ts(row.getOffsetDateTime("first_ts")), ts(row.getOffsetDateTime("last_ts")),
         row.getDouble("cost_usd"), Arrays.asList(row.getArrayOfStrings("unpriced")),
-        ts(row.getOffsetDateTime("created_at")));
+        ts(row.getOffsetDateTime("created_at")), fields(row.getArrayOfStrings("fields")));
+  }
+
+  /** Uploads stored before fields were recorded have none: an empty list, not a guess. */
+  private static List<String> fields(String[] fields) {
+    return fields == null ? List.of() : Arrays.asList(fields);
   }
 
   private static String ts(OffsetDateTime value) {

@@ -1,6 +1,7 @@
 package apex.data.usage;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,10 @@ public record UsageRecord(Instant ts, String provider, String model, String feat
 
   public static final String UNTAGGED = "untagged";
   public static final String OK = "ok";
+  /** The canonical field names, as in docs/USAGE-FORMATS.md and {@code uploads.fields}, in the order of docs/USAGE-FORMATS.md §3. */
+  public static final List<String> FIELDS = List.of("ts", "provider", "model", "feature", "request_id",
+      "input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms",
+      "status", "finish_reason", "max_tokens", "prompt_hash", "batch", "end_user", "cost_usd");
 
   public UsageRecord {
     Objects.requireNonNull(ts, "ts");

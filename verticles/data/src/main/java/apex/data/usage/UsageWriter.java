@@ -3,30 +3,38 @@ package apex.data.usage;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Stores one upload: the {@code uploads} row and all its usage records in a single transaction, so
- * an upload is either entirely visible to the analyses or not at all.
+ * an upload is either entirely visible to the analyses or not at all. Rows go in as column arrays
+ * through {@code unnest}, one round trip per {@link #CHUNK_SIZE} rows: a row-by-row batch costs the
+ * server a bind and execute per row and was about three times slower (docs/BENCHMARKS.md).
  */
 public class UsageWriter {
 
-  /** Rows per executeBatch round trip: large enough to amortise latency, small enough to bound memory. */
-  static final int CHUNK_SIZE = 500;
+  /** Rows per INSERT: large enough to amortise the round trip, small enough to keep a statement's arrays small. */
+  public static final int CHUNK_SIZE = 10_000;
 
   private static final String INSERT_UPLOAD =
-      "INSERT INTO usage.uploads (id, user_id, source, format, rows) VALUES ($1, $2, $3, $4, $5)";
+      "INSERT INTO usage.uploads (id, user_id, source, rows) VALUES ($1, $2, $3, 0)";
 
-  private static final String INSERT_RECORD = """
+  private static final String FINISH_UPLOAD =
+      "UPDATE usage.uploads SET rows = $2, format = $3, fields = $4 WHERE id = $1";
+
+  private static final String INSERT_RECORDS = """
       INSERT INTO usage.usage_records (user_id, upload_id, ts, provider, model, feature, request_id,
         input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, latency_ms,
         status, finish_reason, max_tokens, prompt_hash, batch, cost_usd, end_user)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)""";
+      SELECT $1, $2, * FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int4[], $14::text[], $15::text[],
+        $16::int4[], $17::text[], $18::bool[], $19::float8[], $20::text[])""";
 
   /** What was stored. */
   public record Upload(String uploadId, int rows) {}
@@ -37,39 +45,129 @@ public class UsageWriter {
     this.pool = pool;
   }
 
+  /** Stores generated records, which carry every field (demo data). */
+  public Future<Upload> write(String userId, String source, String format, List<UsageRecord> records) {
+    return write(userId, source, format, records, UsageRecord.FIELDS);
+  }
+
   /**
    * Stores {@code records} for {@code userId} under a new upload id. {@code source} says where they
-   * came from ({@code csv}, {@code ndjson}, {@code demo} …). Fails, storing nothing, if any row is
-   * rejected by the database.
+   * came from (a file name, {@code demo} …), {@code fields} which canonical fields the source carried.
+   * Fails, storing nothing, if any row is rejected by the database.
    */
-  public Future<Upload> write(String userId, String source, String format, List<UsageRecord> records) {
+  public Future<Upload> write(String userId, String source, String format, List<UsageRecord> records,
+                              List<String> fields) {
+    return open(userId, source).compose(upload -> upload.append(records)
+        .compose(v -> upload.commit(format, fields))
+        .recover(e -> upload.rollback().transform(ignored -> Future.failedFuture(e))));
+  }
+
+  /**
+   * Starts an upload whose rows arrive in parts; nothing is visible until {@link OpenUpload#commit},
+   * which also names the format and fields (known only once the whole file is read).
+   */
+  public Future<OpenUpload> open(String userId, String source) {
     String uploadId = "upl_" + UUID.randomUUID();
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_UPLOAD)
-            .execute(Tuple.of(uploadId, userId, source, format, records.size()))
-            .compose(ignored -> insertInChunks(conn, userId, uploadId, records)))
-        .map(ignored -> new Upload(uploadId, records.size()));
+    return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> conn.preparedQuery(INSERT_UPLOAD).execute(Tuple.of(uploadId, userId, source))
+            .map(ignored -> new OpenUpload(conn, tx, userId, uploadId)))
+        .onFailure(e -> conn.close()));
   }
 
-  private static Future<Void> insertInChunks(SqlConnection conn, String userId, String uploadId,
-                                             List<UsageRecord> records) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int start = 0; start < records.size(); start += CHUNK_SIZE) {
-      List<Tuple> chunk = new ArrayList<>();
-      for (UsageRecord r : records.subList(start, Math.min(start + CHUNK_SIZE, records.size()))) {
-        chunk.add(toTuple(userId, uploadId, r));
-      }
-      chain = chain.compose(ignored -> conn.preparedQuery(INSERT_RECORD).executeBatch(chunk).<Void>mapEmpty());
+  /** An upload inside its transaction, holding one pooled connection until committed or rolled back. */
+  public static final class OpenUpload {
+    private final SqlConnection conn;
+    private final Transaction tx;
+    private final String userId;
+    private final String uploadId;
+    private int rows;
+
+    private OpenUpload(SqlConnection conn, Transaction tx, String userId, String uploadId) {
+      this.conn = conn;
+      this.tx = tx;
+      this.userId = userId;
+      this.uploadId = uploadId;
     }
-    return chain;
+
+    /** Inserts the records in statements of {@link #CHUNK_SIZE} rows, one after the other. */
+    public Future<Void> append(List<UsageRecord> records) {
+      Future<Void> chain = Future.succeededFuture();
+      for (int start = 0; start < records.size(); start += CHUNK_SIZE) {
+        List<UsageRecord> chunk = records.subList(start, Math.min(start + CHUNK_SIZE, records.size()));
+        chain = chain.compose(v -> conn.preparedQuery(INSERT_RECORDS).execute(columns(userId, uploadId, chunk))
+            .map(result -> {
+              rows += chunk.size();
+              return null;
+            }));
+      }
+      return chain;
+    }
+
+    /** Rows appended so far (visible to this transaction only). */
+    public int rows() {
+      return rows;
+    }
+
+    public Future<Upload> commit(String format, List<String> fields) {
+      return conn.preparedQuery(FINISH_UPLOAD)
+          .execute(Tuple.of(uploadId, rows, format, fields.toArray(String[]::new)))
+          .compose(v -> tx.commit())
+          .map(v -> new Upload(uploadId, rows))
+          .onComplete(done -> conn.close());
+    }
+
+    public Future<Void> rollback() {
+      return tx.rollback().onComplete(done -> conn.close());
+    }
   }
 
-  private static Tuple toTuple(String userId, String uploadId, UsageRecord r) {
-    return Tuple.tuple()
-        .addString(userId).addString(uploadId).addOffsetDateTime(r.ts().atOffset(ZoneOffset.UTC))
-        .addString(r.provider()).addString(r.model()).addString(r.feature()).addString(r.requestId())
-        .addLong(r.inputTokens()).addLong(r.cachedInputTokens()).addLong(r.cacheWriteTokens())
-        .addLong(r.outputTokens()).addLong(r.reasoningTokens()).addInteger(r.latencyMs())
-        .addString(r.status()).addString(r.finishReason()).addInteger(r.maxTokens()).addString(r.promptHash())
-        .addBoolean(r.batch()).addValue(r.costUsd()).addString(r.endUser());
+  /** The chunk as one array per column, in {@link #INSERT_RECORDS}' order. */
+  private static Tuple columns(String userId, String uploadId, List<UsageRecord> chunk) {
+    int n = chunk.size();
+    OffsetDateTime[] ts = new OffsetDateTime[n];
+    String[] provider = new String[n];
+    String[] model = new String[n];
+    String[] feature = new String[n];
+    String[] requestId = new String[n];
+    Long[] input = new Long[n];
+    Long[] cached = new Long[n];
+    Long[] cacheWrite = new Long[n];
+    Long[] output = new Long[n];
+    Long[] reasoning = new Long[n];
+    Integer[] latency = new Integer[n];
+    String[] status = new String[n];
+    String[] finishReason = new String[n];
+    Integer[] maxTokens = new Integer[n];
+    String[] promptHash = new String[n];
+    Boolean[] batch = new Boolean[n];
+    Double[] cost = new Double[n];
+    String[] endUser = new String[n];
+    for (int i = 0; i < n; i++) {
+      UsageRecord r = chunk.get(i);
+      ts[i] = r.ts().atOffset(ZoneOffset.UTC);
+      provider[i] = r.provider();
+      model[i] = r.model();
+      feature[i] = r.feature();
+      requestId[i] = r.requestId();
+      input[i] = r.inputTokens();
+      cached[i] = r.cachedInputTokens();
+      cacheWrite[i] = r.cacheWriteTokens();
+      output[i] = r.outputTokens();
+      reasoning[i] = r.reasoningTokens();
+      latency[i] = r.latencyMs();
+      status[i] = r.status();
+      finishReason[i] = r.finishReason();
+      maxTokens[i] = r.maxTokens();
+      promptHash[i] = r.promptHash();
+      batch[i] = r.batch();
+      cost[i] = r.costUsd();
+      endUser[i] = r.endUser();
+    }
+    return Tuple.tuple().addString(userId).addString(uploadId)
+        .addArrayOfOffsetDateTime(ts).addArrayOfString(provider).addArrayOfString(model).addArrayOfString(feature)
+        .addArrayOfString(requestId).addArrayOfLong(input).addArrayOfLong(cached).addArrayOfLong(cacheWrite)
+        .addArrayOfLong(output).addArrayOfLong(reasoning).addArrayOfInteger(latency).addArrayOfString(status)
+        .addArrayOfString(finishReason).addArrayOfInteger(maxTokens).addArrayOfString(promptHash)
+        .addArrayOfBoolean(batch).addArrayOfDouble(cost).addArrayOfString(endUser);
   }
 }

@@ -5,8 +5,10 @@ import apex.data.demo.ListPrices;
 import apex.data.usage.UsageRecord;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringReader;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +29,7 @@ class UsageFileParserTest {
         2025-03-01T10:00:00Z,anthropic,claude-sonnet-4-6,search,req-1,1000,600,100,300,0,850,ok,end_turn,1024,ab12,false,0.01,u-7
         2025-03-01T11:00:00Z,openai,gpt-5.4,chat,req-2,500,0,0,200,50,1200,timeout,,,,true,,
         """;
-    ParsedUpload upload = parser.parse(csv, "text/csv", "usage.csv");
+    Parsed upload = parse(csv, "text/csv", "usage.csv");
 
     assertClean(upload, "csv", 2);
     assertEquals(new UsageRecord(Instant.parse("2025-03-01T10:00:00Z"), "anthropic", "claude-sonnet-4-6", "search",
@@ -49,7 +51,7 @@ class UsageFileParserTest {
         chatcmpl-1,acompletion,sk-hash,0.0042,1300,1000,300,2025-03-02 09:30:00.123456,2025-03-02 09:30:02.000000,gpt-5.4,openai,alice,"[""support-bot"", ""prod""]",success
         chatcmpl-2,acompletion,sk-hash,0.0,20,10,10,2025-03-02 09:31:00,2025-03-02 09:31:01,claude-haiku-4-5,anthropic,bob,[],failure
         """;
-    ParsedUpload upload = parser.parse(csv, null, "litellm-spend.csv");
+    Parsed upload = parse(csv, null, "litellm-spend.csv");
 
     assertClean(upload, "csv", 2);
     UsageRecord first = upload.records().get(0);
@@ -80,7 +82,7 @@ class UsageFileParserTest {
           {"request_id": "h-2", "request_created_at": "2025-03-03T08:01:00.000Z", "model": "gpt-5.4-mini",
            "provider": "OPENAI", "prompt_tokens": 2000, "completion_tokens": 0, "latency": 20, "response_status": 429}
         ]""";
-    ParsedUpload upload = parser.parse(json, "application/json", "helicone.json");
+    Parsed upload = parse(json, "application/json", "helicone.json");
 
     assertClean(upload, "json", 2);
     UsageRecord first = upload.records().get(0);
@@ -103,7 +105,7 @@ class UsageFileParserTest {
 
         {"id": "obs-2", "traceId": "t-2", "traceName": "summarise", "type": "GENERATION", "startTime": "2025-03-04T12:05:00.000Z", "model": "claude-sonnet-4-6", "usage": {"input": 800, "output": 0, "total": 800, "unit": "TOKENS"}, "level": "ERROR", "latency": 31, "calculatedTotalCost": null}
         """;
-    ParsedUpload upload = parser.parse(ndjson, null, "langfuse-export.jsonl");
+    Parsed upload = parse(ndjson, null, "langfuse-export.jsonl");
 
     assertClean(upload, "ndjson", 2);
     UsageRecord first = upload.records().get(0);
@@ -131,7 +133,7 @@ class UsageFileParserTest {
         1740787200,gpt-5.4,1,1000,400,200
         1740787260000,gpt-5.4,1,10,0,5
         """;
-    ParsedUpload upload = parser.parse(csv, null, null);
+    Parsed upload = parse(csv, null, null);
 
     assertClean(upload, "csv", 2);
     UsageRecord first = upload.records().get(0);
@@ -151,7 +153,7 @@ class UsageFileParserTest {
         2025-03-05T10:00:00Z,claude-sonnet-4-6,100,900,0,50
         2025-03-05T10:01:00Z,claude-sonnet-4-6,100,0,400,50
         """;
-    ParsedUpload upload = parser.parse(csv, "text/csv", null);
+    Parsed upload = parse(csv, "text/csv", null);
 
     assertClean(upload, "csv", 2);
     UsageRecord reads = upload.records().get(0);
@@ -168,7 +170,7 @@ class UsageFileParserTest {
     String nested = """
         {"created_at": "2025-03-05T10:00:00Z", "model": "claude-haiku-4-5", "usage": {"input_tokens": 100, "cache_read_input_tokens": 900, "output_tokens": 5}}
         """;
-    UsageRecord anthropicApi = parser.parse(nested, null, null).records().get(0);
+    UsageRecord anthropicApi = parse(nested, null, null).records().get(0);
     assertEquals(1000, anthropicApi.inputTokens());
     assertEquals(900, anthropicApi.cachedInputTokens());
 
@@ -177,7 +179,7 @@ class UsageFileParserTest {
         2025-03-05T10:00:00Z,anthropic,claude-haiku-4-5,100,900,5
         2025-03-05T10:00:00Z,openai,gpt-5.4,1000,900,5
         """;
-    List<UsageRecord> records = parser.parse(generic, null, null).records();
+    List<UsageRecord> records = parse(generic, null, null).records();
     assertEquals(1000, records.get(0).inputTokens(), "anthropic rows exclude cache reads from input");
     assertEquals(1000, records.get(1).inputTokens(), "openai rows include them");
 
@@ -185,7 +187,7 @@ class UsageFileParserTest {
         ts,provider,model,input_tokens,cached_input_tokens,output_tokens
         2025-03-05T10:00:00Z,anthropic,claude-haiku-4-5,1000,900,5
         """;
-    assertEquals(1000, parser.parse(ours, null, null).records().get(0).inputTokens());
+    assertEquals(1000, parse(ours, null, null).records().get(0).inputTokens());
   }
 
   @Test
@@ -195,7 +197,7 @@ class UsageFileParserTest {
         2025-03-05T10:00:00Z,gpt-5.4,10,100,60
         2025-03-05T10:00:00Z,gemini-2.5-pro,10,40,60
         """;
-    List<UsageRecord> records = parser.parse(csv, null, null).records();
+    List<UsageRecord> records = parse(csv, null, null).records();
     assertEquals(100, records.get(0).outputTokens());
     assertEquals(100, records.get(1).outputTokens());
     assertEquals(60, records.get(1).reasoningTokens());
@@ -214,7 +216,7 @@ class UsageFileParserTest {
         %s,,2.5,5,ok,
         2025-03-06T10:00:00Z,gpt-5.4,10,5,ok,0.001
         """.formatted(future);
-    ParsedUpload upload = parser.parse(csv, null, "messy.csv");
+    Parsed upload = parse(csv, null, "messy.csv");
 
     assertEquals(List.of(
         new RowProblem(1, "Time", "not a timestamp: 'yesterday'"),
@@ -226,7 +228,8 @@ class UsageFileParserTest {
         new RowProblem(6, "Model Name", "missing model"),
         new RowProblem(6, "Prompt Tokens", "not a whole non-negative number: '2.5'")), upload.problems());
     assertEquals(8, upload.problemCount());
-    assertEquals(1, upload.records().size(), "the good row is still returned");
+    assertEquals(List.of(), upload.records(), "a rejected upload stores nothing: no row reaches the sink");
+    assertEquals(0, upload.result().rows());
   }
 
   @Test
@@ -237,7 +240,7 @@ class UsageFileParserTest {
         """;
     assertEquals(List.of(new RowProblem(1, "cached_tokens",
             "cache reads (900) and cache writes (0) exceed input tokens (100)")),
-        parser.parse(csv, null, null).problems());
+        parse(csv, null, null).problems());
   }
 
   @Test
@@ -246,12 +249,47 @@ class UsageFileParserTest {
     for (int i = 0; i < 250; i++) {
       csv.append("2025-03-06T10:00:00Z,gpt-5.4,").append(i % 2 == 0 ? "x" : "10").append(",5\n");
     }
-    ParsedUpload upload = parser.parse(csv.toString(), null, null);
+    Parsed upload = parse(csv.toString(), null, null);
 
     assertEquals(125, upload.problemCount());
     assertEquals(100, upload.problems().size());
     assertEquals(new RowProblem(199, "input_tokens", "not a whole non-negative number: 'x'"), upload.problems().get(99));
-    assertEquals(125, upload.records().size());
+    assertEquals(List.of(), upload.records());
+  }
+
+  @Test
+  void handsRecordsOnUntilTheFirstProblem() {
+    String csv = """
+        ts,model
+        2025-03-06T10:00:00Z,gpt-5.4
+        2025-03-06T11:00:00Z,gpt-5.4
+        soon,gpt-5.4
+        2025-03-06T12:00:00Z,gpt-5.4
+        """;
+    Parsed upload = parse(csv, null, null);
+    assertEquals(2, upload.records().size(), "rows before the problem went to the sink as they were read");
+    assertEquals(2, upload.result().rows());
+    assertEquals(1, upload.problemCount());
+  }
+
+  @Test
+  void recordsTheCanonicalFieldsPresentInTheHeaderOrInAnyJsonRow() {
+    String csv = "Time,Model Name,Prompt Tokens,spend,unrelated\n2025-03-06T10:00:00Z,gpt-5.4,10,0.1,x\n";
+    assertEquals(List.of("ts", "model", "input_tokens", "cost_usd"), parse(csv, null, null).result().fields());
+    String ndjson = """
+        {"ts": "2025-03-06T10:00:00Z", "model": "gpt-5.4"}
+        {"ts": "2025-03-06T10:00:01Z", "model": "gpt-5.4", "usage": {"output": 5}, "latency_ms": null}
+        """;
+    assertEquals(List.of("ts", "model", "output_tokens", "latency_ms"), parse(ndjson, null, null).result().fields());
+  }
+
+  @Test
+  void holdsBareLatencyRowsOnlyUntilTheUnitIsSettled() {
+    List<UsageRecord> sink = new ArrayList<>();
+    String csv = "ts,model,latency\n2025-03-06,gpt-5.4,0.5\n2025-03-06,gpt-5.4,1.25\n";
+    ParsedUpload seconds = parser.parse(new StringReader(csv), null, null, sink::add);
+    assertEquals(2, seconds.rows());
+    assertEquals(List.of(500, 1250), sink.stream().map(UsageRecord::latencyMs).toList());
   }
 
   @Test
@@ -259,7 +297,7 @@ class UsageFileParserTest {
     String csv = "ts,model,feature,finish_reason,input_tokens,output_tokens\r\n"
         + "2025-03-06T10:00:00Z,gpt-5.4,\"summarise, then translate\",\"stop\nafter \"\"two\"\" lines\",10,5\r\n"
         + "2025-03-06T10:00:00Z,gpt-5.4,chat,stop,1,x\r\n";
-    ParsedUpload upload = parser.parse(csv, null, null);
+    Parsed upload = parse(csv, null, null);
 
     assertEquals("summarise, then translate", upload.records().get(0).feature());
     assertEquals("stop\nafter \"two\" lines", upload.records().get(0).finishReason());
@@ -268,11 +306,11 @@ class UsageFileParserTest {
 
   @Test
   void stripsAByteOrderMark() {
-    ParsedUpload csv = parser.parse("\uFEFFts,model\n2025-03-06,gpt-5.4\n", null, null);
+    Parsed csv = parse("\uFEFFts,model\n2025-03-06,gpt-5.4\n", null, null);
     assertClean(csv, "csv", 1);
     assertEquals(Instant.parse("2025-03-06T00:00:00Z"), csv.records().get(0).ts());
 
-    ParsedUpload json = parser.parse("\uFEFF[{\"ts\": \"2025-03-06\", \"model\": \"gpt-5.4\"}]", null, null);
+    Parsed json = parse("\uFEFF[{\"ts\": \"2025-03-06\", \"model\": \"gpt-5.4\"}]", null, null);
     assertClean(json, "json", 1);
   }
 
@@ -285,7 +323,7 @@ class UsageFileParserTest {
         2025-03-06T10:00:00Z,acme,acme-small,1000,10,0.5
         2025-03-06T10:00:00Z,acme,acme-large,1000,10,
         """;
-    ParsedUpload upload = parser.parse(csv, null, null);
+    Parsed upload = parse(csv, null, null);
 
     assertClean(upload, "csv", 4);
     assertEquals(2.5, upload.records().get(0).costUsd(), EPSILON);
@@ -300,43 +338,43 @@ class UsageFileParserTest {
     String array = "[{\"ts\": \"2025-03-06\", \"model\": \"gpt-5.4\"}]";
     String lines = "{\"ts\": \"2025-03-06\", \"model\": \"gpt-5.4\"}\n{\"ts\": \"2025-03-07\", \"model\": \"gpt-5.4\"}\n";
 
-    assertEquals("csv", parser.parse(csv, "text/csv; charset=utf-8", "data.json").format());
-    assertEquals("ndjson", parser.parse(lines, "application/x-ndjson", null).format());
-    assertEquals("ndjson", parser.parse(lines, "application/jsonl", "x.csv").format());
-    assertEquals("json", parser.parse(array, "application/json", null).format());
-    assertEquals("csv", parser.parse(csv, "application/octet-stream", "export.CSV").format());
-    assertEquals("ndjson", parser.parse(lines, null, "export.jsonl").format());
-    assertEquals("ndjson", parser.parse(lines, null, "export.ndjson").format());
-    assertEquals("json", parser.parse(array, null, "export.json").format());
-    assertEquals("ndjson", parser.parse(lines, null, "export.json").format(), "JSON Lines named .json");
-    assertEquals("json", parser.parse(array, null, null).format());
-    assertEquals("ndjson", parser.parse(lines, null, null).format());
-    assertEquals("csv", parser.parse(csv, null, null).format());
-    assertEquals(2, parser.parse(lines, null, null).records().size());
+    assertEquals("csv", parse(csv, "text/csv; charset=utf-8", "data.json").format());
+    assertEquals("ndjson", parse(lines, "application/x-ndjson", null).format());
+    assertEquals("ndjson", parse(lines, "application/jsonl", "x.csv").format());
+    assertEquals("json", parse(array, "application/json", null).format());
+    assertEquals("csv", parse(csv, "application/octet-stream", "export.CSV").format());
+    assertEquals("ndjson", parse(lines, null, "export.jsonl").format());
+    assertEquals("ndjson", parse(lines, null, "export.ndjson").format());
+    assertEquals("json", parse(array, null, "export.json").format());
+    assertEquals("ndjson", parse(lines, null, "export.json").format(), "JSON Lines named .json");
+    assertEquals("json", parse(array, null, null).format());
+    assertEquals("ndjson", parse(lines, null, null).format());
+    assertEquals("csv", parse(csv, null, null).format());
+    assertEquals(2, parse(lines, null, null).records().size());
   }
 
   @Test
   void reportsFilesWithoutUsableRows() {
-    assertEquals(List.of(new RowProblem(0, null, "the file is empty")), parser.parse("  \n", null, null).problems());
+    assertEquals(List.of(new RowProblem(0, null, "the file is empty")), parse("  \n", null, null).problems());
     assertEquals(List.of(new RowProblem(0, null, "no data rows, only a header")),
-        parser.parse("ts,model,input_tokens\n", null, null).problems());
-    assertEquals(List.of(new RowProblem(0, null, "no data rows")), parser.parse("[]", null, null).problems());
+        parse("ts,model,input_tokens\n", null, null).problems());
+    assertEquals(List.of(new RowProblem(0, null, "no data rows")), parse("[]", null, null).problems());
     assertEquals(List.of(new RowProblem(0, null,
             "no model column; expected one named like " + Field.MODEL.aliases)),
-        parser.parse("ts,tokens\n2025-03-06,5\n", null, null).problems());
+        parse("ts,tokens\n2025-03-06,5\n", null, null).problems());
     assertEquals(List.of(new RowProblem(1, null, "not a JSON object but number"),
             new RowProblem(2, null, "not a JSON object but string")),
-        parser.parse("[1, \"two\"]", null, null).problems());
+        parse("[1, \"two\"]", null, null).problems());
   }
 
   @Test
   void reportsMalformedCsvAndJsonAsFileProblems() {
-    ParsedUpload csv = parser.parse("ts,model\n2025-03-06,\"gpt-5.4\n", null, null);
+    Parsed csv = parse("ts,model\n2025-03-06,\"gpt-5.4\n", null, null);
     assertEquals(1, csv.problemCount());
     assertEquals(0, csv.problems().get(0).row());
     assertTrue(csv.problems().get(0).reason().startsWith("not valid CSV: "), csv.problems().get(0).reason());
 
-    ParsedUpload json = parser.parse("[{\"ts\": \"2025-03-06\", \"model\": \"gpt-5.4\"}, {\"ts\": ", null, null);
+    Parsed json = parse("[{\"ts\": \"2025-03-06\", \"model\": \"gpt-5.4\"}, {\"ts\": ", null, null);
     assertEquals(1, json.records().size());
     assertEquals(2, json.problems().get(0).row());
     assertTrue(json.problems().get(0).reason().startsWith("invalid JSON at line 1: "), json.problems().get(0).reason());
@@ -350,7 +388,7 @@ class UsageFileParserTest {
         {"ts": "2025-03-06", "model": 
         {"ts": "2025-03-06", "model": "gpt-5.4", "status": "maybe"}
         """;
-    ParsedUpload upload = parser.parse(ndjson, null, null);
+    Parsed upload = parse(ndjson, null, null);
 
     assertEquals(2, upload.problemCount());
     assertEquals(3, upload.problems().get(0).row());
@@ -363,7 +401,7 @@ class UsageFileParserTest {
 
   @Test
   void reportsARowWithTheWrongNumberOfFields() {
-    ParsedUpload upload = parser.parse("ts,model,input_tokens\n2025-03-06,gpt-5.4\n", null, null);
+    Parsed upload = parse("ts,model,input_tokens\n2025-03-06,gpt-5.4\n", null, null);
     assertEquals(List.of(new RowProblem(1, null, "has 2 fields, the header has 3")), upload.problems());
   }
 
@@ -374,12 +412,40 @@ class UsageFileParserTest {
         2025-03-06,gpt-5.4,0.5
         2025-03-06,gpt-5.4,750.25
         """;
-    List<UsageRecord> records = parser.parse(csv, null, null).records();
+    List<UsageRecord> records = parse(csv, null, null).records();
     assertEquals(1, records.get(0).latencyMs());
     assertEquals(750, records.get(1).latencyMs());
   }
 
-  private static void assertClean(ParsedUpload upload, String format, int records) {
+  /** A parse result with the records its sink received. */
+  private record Parsed(ParsedUpload result, List<UsageRecord> records) {
+    String format() {
+      return result.format();
+    }
+
+    List<RowProblem> problems() {
+      return result.problems();
+    }
+
+    int problemCount() {
+      return result.problemCount();
+    }
+
+    List<String> unpricedModels() {
+      return result.unpricedModels();
+    }
+
+    Map<String, String> columns() {
+      return result.columns();
+    }
+  }
+
+  private Parsed parse(String content, String contentType, String filename) {
+    List<UsageRecord> records = new ArrayList<>();
+    return new Parsed(parser.parse(new StringReader(content), contentType, filename, records::add), records);
+  }
+
+  private static void assertClean(Parsed upload, String format, int records) {
     assertEquals(List.of(), upload.problems());
     assertEquals(0, upload.problemCount());
     assertEquals(format, upload.format());

@@ -31,4 +31,9 @@ class UsageFormatsDocTest {
     }
     assertEquals(known, documented);
   }
+
+  @Test
+  void fieldsAreTheCanonicalNamesAnUploadRecords() {
+    assertEquals(apex.data.usage.UsageRecord.FIELDS, java.util.Arrays.stream(Field.values()).map(f -> f.column).toList());
+  }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * embedded PostgreSQL and Redis. Exit 0 when every planted saving of every case is found within
  * ±10 % and nothing unplanted is worth more than 2 % of spend, 1 otherwise.
  */
-@Command(name = "accuracy", mixinStandardHelpOptions = true,
+@Command(name = "bench-accuracy", mixinStandardHelpOptions = true,
     description = "Plant inefficiencies in generated usage and check the analysis finds each within ±10 %.")
 public final class AccuracyCommand implements Callable<Integer> {
   @Spec
