@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.List;
 
 import static apex.data.demo.DemoUsageGeneratorTest.CATALOG;
@@ -23,9 +25,10 @@ class UsageCsvTest {
   private final UsageFileParser parser = new UsageFileParser(CatalogCost.of(CATALOG));
 
   private List<UsageRecord> parse(String csv) {
-    ParsedUpload parsed = parser.parse(csv, "text/csv", "demo.csv");
+    List<UsageRecord> records = new ArrayList<>();
+    ParsedUpload parsed = parser.parse(new StringReader(csv), "text/csv", "demo.csv", records::add);
     assertEquals(List.of(), parsed.problems());
-    return parsed.records();
+    return records;
   }
 
   @Test

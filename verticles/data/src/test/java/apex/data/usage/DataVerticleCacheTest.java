@@ -10,12 +10,15 @@ import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.TriageResult;
 import apex.contracts.stage.Window;
 import apex.contracts.usage.IngestResult;
+import apex.contracts.usage.UploadSession;
 import apex.contracts.usage.UsageFile;
 import apex.data.DataVerticle;
 import apex.runtime.TestServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -53,8 +56,16 @@ class DataVerticleCacheTest {
     return vertx.eventBus().<JsonObject>request(address, body).map(m -> m.body());
   }
 
+  /** As ws-bridge does: open a session, send the file as one chunk, end it. */
   private static Future<String> upload(Vertx vertx, String user, String rows) {
-    return ask(vertx, Addresses.DATA_INGEST, new UsageFile(user, "usage.csv", "text/csv", HEADER + rows).toJson())
+    Buffer file = Buffer.buffer(HEADER + rows);
+    return ask(vertx, Addresses.DATA_INGEST, new UsageFile(user, "usage.csv", "text/csv", null, file.length()).toJson())
+        .map(reply -> reply.getString(UploadSession.ADDRESS))
+        .compose(session -> vertx.eventBus().request(session, file,
+                new DeliveryOptions().addHeader(UploadSession.STEP, UploadSession.DATA))
+            .compose(taken -> vertx.eventBus().<JsonObject>request(session, null,
+                new DeliveryOptions().addHeader(UploadSession.STEP, UploadSession.END))))
+        .map(ended -> ended.body())
         .map(reply -> {
           IngestResult result = ContractJson.fromJson(reply, IngestResult.class);
           assertEquals(IngestResult.STORED, result.status(), reply.encode());
