@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * with the node it measures.
  */
 final class RunBenchClient implements AutoCloseable {
+  private static final int CONNECT_ATTEMPTS = 3;
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient http;
   private final int port;
@@ -45,7 +46,10 @@ final class RunBenchClient implements AutoCloseable {
   RunBenchClient(int port, long waitSeconds) {
     this.port = port;
     this.waitSeconds = waitSeconds;
-    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    // No keep-alive: the two REST calls lie minutes apart (the load is between them), and a pooled
+    // connection the server has since closed only adds noise.
+    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(false));
   }
 
   /** Signs up {@code email} (201) and returns its user id. */
@@ -70,15 +74,27 @@ final class RunBenchClient implements AutoCloseable {
     return new Account(answer.getString("user_id"), answer.getString("access_token"));
   }
 
-  /** Opens {@code /ws} with the bearer subprotocol and waits for {@code connection_ready}. */
+  /**
+   * Opens {@code /ws} with the bearer subprotocol and waits for {@code connection_ready}; a handshake
+   * the connection drops is tried again, twice at most, and said so.
+   */
   void connect(String accessToken) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/ws").addSubProtocol("bearer." + accessToken);
-    // Handlers go on in the connect callback, before any frame is read.
-    socket = await(vertx.createWebSocketClient().connect(options).map(ws -> {
-      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      return ws;
-    }));
+    for (int attempt = 1; socket == null; attempt++) {
+      try {
+        // Handlers go on in the connect callback, before any frame is read.
+        socket = await(vertx.createWebSocketClient().connect(options).map(ws -> {
+          ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+          return ws;
+        }));
+      } catch (RuntimeException e) {
+        if (attempt == CONNECT_ATTEMPTS) {
+          throw e;
+        }
+        System.err.println("apex bench run: WebSocket handshake failed (" + e.getMessage() + "), trying again");
+      }
+    }
     JsonObject ready = next();
     if (!"connection_ready".equals(ready.getString("type"))) {
       throw new IllegalStateException("expected connection_ready, got " + ready.encode());

@@ -49,13 +49,13 @@ final class RunBenchReport {
         .forEach((agent, values) -> out.printf(Locale.ROOT, "  %-24s %9.0f%n", agent, RunStats.of(values).median()));
 
     out.printf(Locale.ROOT, "%nCold runs, median ms per tool (tool_completed.duration_ms) beside psql%n");
-    out.printf(Locale.ROOT, "  %-34s %9s %9s%n", "agent/tool", "run", "psql");
+    out.printf(Locale.ROOT, "  %-38s %9s %9s%n", "agent/tool", "run", "psql");
     Map<String, List<Double>> psqlByTool = new LinkedHashMap<>();
     psql.forEach(round -> round.msByTool().forEach((tool, ms) ->
         psqlByTool.computeIfAbsent(tool, t -> new ArrayList<>()).add(ms)));
     durations(cold, "tool_completed", f -> f.getString("agent") + "/" + f.getString("tool")).forEach((key, values) -> {
       List<Double> baseline = psqlByTool.get(key.substring(key.indexOf('/') + 1));
-      out.printf(Locale.ROOT, "  %-34s %9.1f %9s%n", key, RunStats.of(values).median(),
+      out.printf(Locale.ROOT, "  %-38s %9.1f %9s%n", key, RunStats.of(values).median(),
           baseline == null ? "" : String.format(Locale.ROOT, "%.1f", RunStats.of(baseline).median()));
     });
   }
