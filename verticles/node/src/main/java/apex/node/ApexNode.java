@@ -1,6 +1,7 @@
 package apex.node;
 
 import apex.node.bench.AccuracyCommand;
+import apex.node.bench.RunBench;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.config.ConfigException;
 import apex.runtime.config.ConfigLoader;
@@ -25,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
     ApexNode.Node.class,
     IngestBench.class,
     AccuracyCommand.class,
+    RunBench.class,
 }, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {
   static final int EXIT_USAGE = 2;

@@ -28,7 +28,7 @@ public class CallAnalyses {
 
   private static final String OK = "status = 'ok'";
 
-  private static final String CACHE_USE = "SELECT feature, provider, model, count(*) AS requests,"
+  static final String CACHE_USE = "SELECT feature, provider, model, count(*) AS requests,"
       + " sum(input_tokens)::bigint AS input_tokens, sum(cached_input_tokens)::bigint AS cached_input_tokens,"
       + " sum(cache_write_tokens)::bigint AS cache_write_tokens, sum(output_tokens)::bigint AS output_tokens,"
       + " coalesce(round(sum(cached_input_tokens) / nullif(sum(input_tokens), 0), 6), 0)::float8 AS hit_ratio,"
@@ -37,7 +37,7 @@ public class CallAnalyses {
       + COST + IN_WINDOW + BY_GROUP;
 
   /** Groups with at least one failure; the peak hour is the UTC hour with most of them (earliest on a tie). */
-  private static final String FAILURES = """
+  static final String FAILURES = """
       WITH calls AS (SELECT feature, provider, model, status, cost_usd, date_trunc('hour', ts AT TIME ZONE 'UTC') AS hour
       %s),
       peaks AS (SELECT DISTINCT ON (feature, provider, model) feature, provider, model, hour, count(*) AS failures
@@ -53,7 +53,7 @@ public class CallAnalyses {
        ORDER BY cost_usd DESC, feature, provider, model""".formatted(IN_WINDOW, COST);
 
   /** Runaway calls are successful calls beyond twice the group's p95 output. */
-  private static final String OUTPUT_USE = """
+  static final String OUTPUT_USE = """
       WITH calls AS (SELECT feature, provider, model, status, output_tokens, max_tokens, finish_reason, cost_usd
       %s),
       per_group AS (SELECT feature, provider, model, count(*) AS requests,
@@ -75,7 +75,7 @@ public class CallAnalyses {
    * Over successful calls with a prompt hash: the first call of each hash (by time) is the original,
    * every later one a repeat. Groups without hashed calls are left out.
    */
-  private static final String DUPLICATES = """
+  static final String DUPLICATES = """
       WITH calls AS (SELECT feature, provider, model, cost_usd, prompt_hash,
                             CASE WHEN status = 'ok' AND prompt_hash IS NOT NULL
                                  THEN row_number() OVER (PARTITION BY feature, provider, model, prompt_hash, status = 'ok'
@@ -88,13 +88,13 @@ public class CallAnalyses {
        ORDER BY cost_usd DESC, feature, provider, model""".formatted(IN_WINDOW, COST);
 
   /** Most used models first: latency says nothing about money, so there is no cost to order by. */
-  private static final String LATENCY = "SELECT provider, model, count(*) AS requests,"
+  static final String LATENCY = "SELECT provider, model, count(*) AS requests,"
       + " percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,"
       + " percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95" + IN_WINDOW
       + " AND " + OK + " AND latency_ms IS NOT NULL GROUP BY provider, model ORDER BY requests DESC, provider, model";
 
   /** Every group gets all 24 UTC hours, zero where no call arrived. */
-  private static final String BATCH_USE = """
+  static final String BATCH_USE = """
       WITH hours AS (SELECT feature, provider, model, extract(hour FROM ts AT TIME ZONE 'UTC')::int AS hour,
                             count(*) AS calls, count(*) FILTER (WHERE batch) AS batch_calls,
                             sum(cost_usd) FILTER (WHERE NOT batch) AS non_batch_cost, sum(cost_usd) AS cost

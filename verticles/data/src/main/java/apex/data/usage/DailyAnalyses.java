@@ -30,7 +30,7 @@ public class DailyAnalyses {
    * is the one whose cost that day exceeds its own median over days of the same kind (0 on days
    * it has no rows) by most.
    */
-  private static final String ANOMALIES = """
+  static final String ANOMALIES = """
       WITH calls AS (SELECT %s AS day, feature, cost_usd %s),
       days AS (SELECT day, extract(isodow FROM day) >= 6 AS weekend, coalesce(sum(cost_usd), 0)::float8 AS cost
                  FROM calls GROUP BY day),
@@ -65,7 +65,7 @@ public class DailyAnalyses {
    * in that month. Month-to-date counts the whole month up to the window's end, also days before the
    * window starts: that is what the month will be billed.
    */
-  private static final String FORECAST = """
+  static final String FORECAST = """
       WITH days AS (SELECT %s AS day, coalesce(sum(cost_usd), 0)::float8 AS cost %s GROUP BY 1),
       recent AS (SELECT cost FROM days WHERE day <> ALL ($5::date[]) ORDER BY day DESC LIMIT 7),
       month AS (SELECT coalesce(sum(cost_usd), 0)::float8 AS cost FROM usage.usage_records

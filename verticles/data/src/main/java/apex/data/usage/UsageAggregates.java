@@ -34,25 +34,25 @@ public class UsageAggregates {
       + " coalesce(sum(cached_input_tokens), 0)::bigint AS cached_input_tokens,"
       + " coalesce(sum(output_tokens), 0)::bigint AS output_tokens, " + COST;
 
-  private static final String TOTALS = "SELECT " + TOKEN_SUMS
+  static final String TOTALS = "SELECT " + TOKEN_SUMS
       + ", coalesce(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens,"
       + " coalesce(sum(reasoning_tokens), 0)::bigint AS reasoning_tokens,"
       + " count(*) FILTER (WHERE status <> 'ok') AS failed_requests" + IN_WINDOW;
-  private static final String BY_MODEL = "SELECT provider, model, " + TOKEN_SUMS + IN_WINDOW
+  static final String BY_MODEL = "SELECT provider, model, " + TOKEN_SUMS + IN_WINDOW
       + " GROUP BY provider, model ORDER BY cost_usd DESC, requests DESC, provider, model";
-  private static final String BY_FEATURE = "SELECT feature, count(*) AS requests, " + COST + IN_WINDOW
+  static final String BY_FEATURE = "SELECT feature, count(*) AS requests, " + COST + IN_WINDOW
       + " GROUP BY feature ORDER BY cost_usd DESC, requests DESC, feature";
-  private static final String BY_PROVIDER = "SELECT provider, count(*) AS requests, " + COST + IN_WINDOW
+  static final String BY_PROVIDER = "SELECT provider, count(*) AS requests, " + COST + IN_WINDOW
       + " GROUP BY provider ORDER BY cost_usd DESC, requests DESC, provider";
   // Average output over successful requests only: failed calls return no text and would make a
   // feature look shorter than it is, which is exactly the figure right-sizing relies on.
-  private static final String BY_FEATURE_MODEL = "SELECT feature, provider, model, count(*) AS requests,"
+  static final String BY_FEATURE_MODEL = "SELECT feature, provider, model, count(*) AS requests,"
       + " coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,"
       + " coalesce(round(avg(output_tokens) FILTER (WHERE status = 'ok'), 2), 0)::float8 AS avg_output_tokens, "
       + COST + IN_WINDOW + " GROUP BY feature, provider, model ORDER BY cost_usd DESC, requests DESC, feature, provider, model";
-  private static final String BY_DAY = "SELECT " + DAY + " AS day, count(*) AS requests, " + COST + IN_WINDOW
+  static final String BY_DAY = "SELECT " + DAY + " AS day, count(*) AS requests, " + COST + IN_WINDOW
       + " GROUP BY 1 ORDER BY 1";
-  private static final String UNPRICED = "SELECT DISTINCT model" + IN_WINDOW + " AND cost_usd IS NULL ORDER BY model";
+  static final String UNPRICED = "SELECT DISTINCT model" + IN_WINDOW + " AND cost_usd IS NULL ORDER BY model";
   /**
    * The watched fields that some upload with rows in the window did not carry at all (its
    * {@code fields} lack them); an upload stored before uploads recorded their fields (NULL) counts as
@@ -67,9 +67,9 @@ public class UsageAggregates {
                               AND EXISTS (SELECT 1 FROM usage.usage_records r
                                            WHERE r.upload_id = u.id AND r.ts >= $2 AND r.ts < $3))
              ORDER BY watched.position) AS missing_fields""";
-  private static final String COVERAGE = "SELECT count(*) AS rows, count(DISTINCT " + DAY + ") AS days_with_data,"
+  static final String COVERAGE = "SELECT count(*) AS rows, count(DISTINCT " + DAY + ") AS days_with_data,"
       + " min(" + DAY + ") AS first_day, max(" + DAY + ") AS last_day, " + MISSING_FIELDS + IN_WINDOW;
-  private static final String QUALITY = "SELECT count(*) AS rows,"
+  static final String QUALITY = "SELECT count(*) AS rows,"
       + " count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_rows,"
       + " count(*) FILTER (WHERE input_tokens = 0 AND output_tokens = 0) AS rows_without_tokens,"
       + " count(*) FILTER (WHERE latency_ms IS NULL) AS rows_without_latency,"
