@@ -1139,14 +1139,24 @@
     thinking.setAttribute('aria-live', 'off');
     const reason = make('p', 'agent-reason');
     reason.hidden = true;
+    // The tool calls fold into one line once the agent is done (unless the reader opened or
+    // closed them): a finished run stays short enough to scroll past to the answer.
+    const toolsWrap = make('details', 'agent-tools-wrap');
+    toolsWrap.hidden = true;
+    const toolsSummary = make('summary', 'agent-tools-summary', 'Tool calls');
     const tools = make('div', 'agent-tools');
-    root.append(head, role, thinking, reason, tools);
-    return { root, state, dur, thinking, reason, tools, toolCalls: new Map(), startedAt: 0 };
+    toolsWrap.append(toolsSummary, tools);
+    const view = { root, state, dur, thinking, reason, tools, toolsWrap, toolsSummary, toolCalls: new Map(),
+      startedAt: 0, toolsTouched: false };
+    toolsSummary.addEventListener('click', () => { view.toolsTouched = true; });
+    root.append(head, role, thinking, reason, toolsWrap);
+    return view;
   }
 
   function setAgentStatus(card, status, label) {
     card.root.dataset.status = status;
     card.state.textContent = label || status;
+    if (!card.toolsTouched) card.toolsWrap.open = status === 'running';
   }
 
   function applyRunEvent(run, ev) {
@@ -1255,6 +1265,10 @@
     card.tools.append(root);
     view = { root, dur, brief, params, result };
     card.toolCalls.set(key, view);
+    card.toolsWrap.hidden = false;
+    if (!card.toolsTouched && card.root.dataset.status === 'running') card.toolsWrap.open = true;
+    const n = card.toolCalls.size;
+    card.toolsSummary.textContent = `${n} tool call${n === 1 ? '' : 's'}`;
     return view;
   }
 
