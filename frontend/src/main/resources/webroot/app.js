@@ -821,6 +821,7 @@
 
   function onLocationChange() {
     if (!session) return;
+    if (location.hash && !location.hash.startsWith('#thread=')) return; // an in-page link, not a thread
     const threadId = threadFromHash();
     if (threadId === chat.threadId) return;
     if (threadId) openThread(threadId);
@@ -2306,6 +2307,10 @@
     e.preventDefault();
     el.sidebar.scrollIntoView({ behavior: 'smooth' });
     el.sidebar.focus({ preventScroll: true });
+  });
+  document.querySelector('.skip-link').addEventListener('click', (e) => {
+    e.preventDefault(); // #message in the address would read as "no thread open"
+    el.message.focus();
   });
   el.composer.addEventListener('submit', (e) => { e.preventDefault(); sendMessage(el.message.value); });
   el.message.addEventListener('keydown', (e) => {
