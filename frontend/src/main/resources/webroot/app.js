@@ -1390,14 +1390,20 @@
     return block;
   }
 
+  // A scrolling box: focusable and named, so that it can be scrolled with the keyboard.
+  function scrollRegion(className, label) {
+    const wrap = make('div', className);
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', label);
+    return wrap;
+  }
+
   function renderMarkdown(target, markdown) {
     if (window.marked && window.DOMPurify) {
       target.innerHTML = window.DOMPurify.sanitize(window.marked.parse(markdown, { gfm: true }));
       for (const table of target.querySelectorAll('table')) { // wide tables scroll on a phone
-        const wrap = make('div', 'table-scroll');
-        wrap.tabIndex = 0;
-        wrap.setAttribute('role', 'region');
-        wrap.setAttribute('aria-label', 'Table');
+        const wrap = scrollRegion('table-scroll', 'Table');
         table.replaceWith(wrap);
         wrap.append(table);
       }
@@ -1639,10 +1645,7 @@
         table.dataset.sortDir = state.dir;
       });
     }
-    const wrap = make('div', 'table-scroll');
-    wrap.tabIndex = 0;
-    wrap.setAttribute('role', 'region');
-    wrap.setAttribute('aria-label', 'Recommendations');
+    const wrap = scrollRegion('table-scroll', 'Recommendations');
     wrap.append(table);
     sec.append(wrap);
     return sec;
@@ -2093,11 +2096,7 @@
       body.append(tr);
     }
     table.append(body);
-    // A scrolling box: focusable and named, so that it can be scrolled with the keyboard.
-    const wrap = make('div', 'table-wrap');
-    wrap.tabIndex = 0;
-    wrap.setAttribute('role', 'region');
-    wrap.setAttribute('aria-label', `Problems in ${name}`);
+    const wrap = scrollRegion('table-wrap', `Problems in ${name}`);
     wrap.append(table);
     box.append(wrap);
     if (total > problems.length) {
