@@ -1,7 +1,8 @@
-// Apex browser chat. Plain ES2020, no framework, no build step.
+// Apex browser chat. Plain ES2020, no framework, no build step. docs/CHAT.md describes the screens.
 // Protocol: bus-contracts/src/main/resources/schemas/browser/*.json and run/run-event.json.
-// Everything put into the page is set with textContent, except the final answer, which is
-// markdown rendered by marked and then sanitized by DOMPurify before it reaches innerHTML.
+// Everything put into the page is set with textContent, except the answer's markdown, which is
+// rendered by marked and then sanitized by DOMPurify before it reaches innerHTML. Charts are drawn
+// by Chart.js (WebJar), on canvases that also carry a text description and a data table.
 'use strict';
 
 (() => {
@@ -10,23 +11,34 @@
   const MESSAGE_MAX = 4000; // client-frame.json: user_message.text maxLength
   const PING_INTERVAL_MS = 25000;
   const ACCEPT_TIMEOUT_MS = 20000;
-  const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
+  // Reconnect: exponential backoff from 1 s, capped at 30 s, with "equal jitter" (half the delay
+  // fixed, half random) so that many tabs dropped by one server restart do not return in step.
+  const BACKOFF_BASE_MS = 1000;
+  const BACKOFF_MAX_MS = 30000;
   const RUN_EVENT_TYPES = new Set(['agent_started', 'agent_thinking', 'tool_executing',
     'tool_completed', 'agent_completed', 'run_completed', 'run_failed']);
+  const AGENTS = ['supervisor', 'triage', 'data', 'optimizer', 'report'];
+  const STAGES = ['triage', 'data', 'optimizer', 'report'];
+  const AGENT_ROLES = {
+    supervisor: 'Runs the stages in order and keeps the thread.',
+    triage: 'Reads the question and checks how much usage data covers it.',
+    data: 'Runs the SQL analyses over your usage rows.',
+    optimizer: 'Prices the savings levers against the pricing catalog.',
+    report: 'Writes the answer and the action plan.',
+  };
 
   const $ = (id) => document.getElementById(id);
   const el = {
-    loginView: $('login-view'), loginForm: $('login-form'), loginTitle: $('login-title'),
-    email: $('email'), password: $('password'), passwordHint: $('password-hint'),
-    loginError: $('login-error'), loginSubmit: $('login-submit'),
-    modeQuestion: $('mode-question'), modeToggle: $('mode-toggle'),
+    loginView: $('login-view'), loginForm: $('login-form'),
+    email: $('email'), password: $('password'),
+    authError: $('auth-error'), loginSubmit: $('login-submit'), signupSubmit: $('signup-submit'),
     sessionBar: $('session-bar'), status: $('status'), statusDetail: $('status-detail'), who: $('who'),
-    newThread: $('new-thread'), logout: $('logout'),
-    chatView: $('chat-view'), alerts: $('alerts'),
-    answer: $('answer'), answerEmpty: $('answer-empty'),
-    composer: $('composer'), message: $('message'), send: $('send'),
-    timeline: $('timeline'), timelineEmpty: $('timeline-empty'),
-    conversation: $('conversation'), dropHint: $('drop-hint'),
+    newChat: $('new-chat'), logout: $('logout'), historyLink: document.querySelector('.history-link'),
+    chatView: $('chat-view'), main: $('main'), sidebar: $('sidebar'), alerts: $('alerts'),
+    welcome: $('new-chat-view'), examples: $('examples'), conversation: $('conversation'),
+    composer: $('composer'), message: $('message'), send: $('send'), announcer: $('announcer'),
+    threads: $('threads'), threadsEmpty: $('threads-empty'),
+    dropZone: $('main'), dropHint: $('drop-hint'),
     uploadInput: $('upload-input'), uploadButton: $('upload-button'),
     uploadProgress: $('upload-progress'), uploadPercent: $('upload-percent'),
     uploadStatus: $('upload-status'), uploadServer: $('upload-server'), uploadResult: $('upload-result'),
@@ -38,7 +50,6 @@
   // {access_token, user_id, email, expires_at, refresh_at, refresh_token, refresh_expires_at}
   // (times in epoch ms), mirrored in sessionStorage under SESSION_KEY.
   let session = null;
-  let signupMode = false;
 
   const conn = {
     ws: null,
@@ -46,7 +57,8 @@
     fetchingTicket: false,
     ready: false,              // true between connection_ready and close
     intentionalClose: false,
-    attempt: 0,
+    attempt: 0,                // failed attempts since the last connection_ready (backoff exponent)
+    everConnected: false,
     reconnectTimer: null,
     pingTimer: null,
     renewing: false,           // reconnecting after token_expired
@@ -55,14 +67,16 @@
   };
 
   const chat = {
-    threadId: null,            // kept after the first run_accepted so follow-ups stay in the thread
+    threadId: null,            // the open thread; set by run_accepted for a new chat
+    openGeneration: 0,         // a late answer about a thread no longer open is dropped
     pending: null,             // {frame, turn, timer, resent}: sent, waiting for run_accepted
     turnsByClientMsgId: new Map(),
-    runs: new Map(),           // run_id -> {turn, group, list, seen:Set<seq>, finished}
-    // Runs (and not-yet-accepted messages) left behind by "New conversation": their late frames
-    // still arrive on this socket and must not resurface in the fresh conversation.
-    dismissedRuns: new Set(),
+    runs: new Map(),           // run_id -> run view (see ensureRun)
+    charts: [],                // Chart instances of the open conversation, destroyed on close
+    // Messages sent just before "New chat" or a switch of thread: their run_accepted still
+    // arrives on this socket and must not pull the old run into the new view.
     dismissedMsgIds: new Set(),
+    threadsTimer: null,
   };
 
   // ---------------------------------------------------------------- helpers
@@ -339,16 +353,17 @@
     }
   }
 
+
   // ---------------------------------------------------------------- views
 
   function showLogin(reason) {
     el.chatView.hidden = true;
     el.sessionBar.hidden = true;
     el.loginView.hidden = false;
-    el.loginError.textContent = reason || '';
+    el.authError.textContent = reason || '';
     el.password.value = '';
-    el.loginSubmit.disabled = false;
-    if (lockout.timer) tickLockout(); // a lockout still running keeps its message and the button off
+    setAuthButtons(false);
+    if (lockout.timer) tickLockout(); // a lockout still running keeps its message and the buttons off
     (el.email.value ? el.password : el.email).focus();
   }
 
@@ -356,26 +371,24 @@
     el.loginView.hidden = true;
     el.chatView.hidden = false;
     el.sessionBar.hidden = false;
-    el.who.textContent = session.email ? `Signed in as ${session.email}` : '';
-    el.message.focus();
+    el.who.textContent = session.email || '';
+    el.who.title = session.email ? `Signed in as ${session.email}` : '';
     connect();
+    loadThreads();
     loadUploads();
+    const threadId = threadFromHash();
+    if (threadId) openThread(threadId);
+    else showWelcome();
+    el.message.focus();
   }
 
-  function setSignupMode(on) {
-    signupMode = on;
-    el.loginTitle.textContent = on ? 'Create account' : 'Log in';
-    el.loginSubmit.textContent = on ? 'Create account' : 'Log in';
-    el.modeQuestion.textContent = on ? 'Already have an account?' : 'No account yet?';
-    el.modeToggle.textContent = on ? 'Log in instead' : 'Create account';
-    el.password.autocomplete = on ? 'new-password' : 'current-password';
-    if (on) el.password.minLength = PASSWORD_MIN_SIGNUP; else el.password.removeAttribute('minlength');
-    el.passwordHint.hidden = !on;
-    if (!lockout.timer) el.loginError.textContent = '';
+  function setAuthButtons(disabled) {
+    el.loginSubmit.disabled = disabled;
+    el.signupSubmit.disabled = disabled;
   }
 
-  // A 429 on login/signup: too many attempts for this account or address. The submit button
-  // stays disabled, and #login-error counts down, until the server's retry_after_ms has passed.
+  // A 429 on login/signup: too many attempts for this account or address. Both buttons stay
+  // disabled, and #auth-error counts down, until the server's retry_after_ms has passed.
   const lockout = { until: 0, timer: null };
 
   function startLockout(ms) {
@@ -390,29 +403,32 @@
     if (left <= 0) {
       clearInterval(lockout.timer);
       lockout.timer = null;
-      el.loginSubmit.disabled = false;
-      el.loginError.textContent = '';
+      setAuthButtons(false);
+      el.authError.textContent = '';
       return;
     }
-    el.loginSubmit.disabled = true;
+    setAuthButtons(true);
     const text = `Too many attempts. Try again in ${seconds(left)} s.`;
-    if (el.loginError.textContent !== text) el.loginError.textContent = text;
+    if (el.authError.textContent !== text) el.authError.textContent = text;
   }
 
+  // One form, two submit buttons: Enter in a field (no submitter, or #login-submit) logs in,
+  // #signup-submit creates the account with the same fields.
   async function onLoginSubmit(event) {
     event.preventDefault();
     if (lockout.timer) return undefined; // locked out by a 429: the countdown says until when
+    const signup = event.submitter === el.signupSubmit;
     const email = el.email.value.trim();
     const password = el.password.value;
-    if (!email || !email.includes('@')) return loginError('Enter your email address.', el.email);
-    if (!password) return loginError('Enter your password.', el.password);
-    if (signupMode && password.length < PASSWORD_MIN_SIGNUP) {
-      return loginError(`Choose a password of at least ${PASSWORD_MIN_SIGNUP} characters.`, el.password);
+    if (!email || !email.includes('@')) return authError('Enter your email address.', el.email);
+    if (!password) return authError('Enter your password.', el.password);
+    if (signup && password.length < PASSWORD_MIN_SIGNUP) {
+      return authError(`Choose a password of at least ${PASSWORD_MIN_SIGNUP} characters.`, el.password);
     }
-    el.loginSubmit.disabled = true;
-    el.loginError.textContent = '';
+    setAuthButtons(true);
+    el.authError.textContent = '';
     try {
-      const tokens = await request(signupMode ? '/api/auth/signup' : '/api/auth/login', { body: { email, password } });
+      const tokens = await request(signup ? '/api/auth/signup' : '/api/auth/login', { body: { email, password } });
       if (!tokens || !tokens.access_token) throw new ApiError(0, 'bad_response', 'The server sent no token.');
       auth.epoch += 1; // an answer to a refresh of an earlier session must not overwrite this one
       auth.refreshing = null;
@@ -424,25 +440,36 @@
         startLockout(e.retryAfterMs);
         return undefined;
       }
-      loginError(e.status === 401 && !signupMode ? 'Wrong email or password.' : e.message, el.password);
+      let text = e.message;
+      if (e.status === 401 && !signup) text = 'Wrong email or password.';
+      else if (e.status === 409) text = 'An account with this email exists already: log in instead.';
+      authError(text, el.password);
     } finally {
-      if (!lockout.timer) el.loginSubmit.disabled = false;
+      if (!lockout.timer) setAuthButtons(false);
     }
     return undefined;
   }
 
-  function loginError(text, focus) {
-    el.loginError.textContent = text;
+  function authError(text, focus) {
+    el.authError.textContent = text;
     if (focus) focus.focus();
+  }
+
+  function announce(text) {
+    // Cleared first so that the same sentence twice is read twice.
+    el.announcer.textContent = '';
+    setTimeout(() => { el.announcer.textContent = text; }, 50);
   }
 
   // ---------------------------------------------------------------- connection
 
-  // #status holds only the state word (connecting, connected, reconnecting, disconnected) so a
-  // test can compare it exactly; the why goes beside it.
+  // #status's data-state is one of connected, reconnecting, offline (a test compares it exactly);
+  // its text is the same for a person, and the why goes beside it.
+  const STATUS_TEXT = { connected: 'Connected', reconnecting: 'Connecting…', offline: 'Offline' };
+
   function setStatus(state, detail) {
     el.status.dataset.state = state;
-    el.status.textContent = state;
+    el.status.textContent = state === 'reconnecting' && conn.everConnected ? 'Reconnecting…' : STATUS_TEXT[state];
     el.statusDetail.textContent = detail || '';
     updateSendEnabled();
   }
@@ -456,9 +483,13 @@
     clearTimeout(conn.reconnectTimer);
     conn.reconnectTimer = null;
     if (!session || conn.ws || conn.fetchingTicket) return;
+    if (navigator.onLine === false) { // the 'online' event connects again
+      setStatus('offline', 'no network');
+      return;
+    }
     const generation = conn.generation;
     conn.intentionalClose = false;
-    setStatus(conn.attempt === 0 && !conn.renewing ? 'connecting' : 'reconnecting');
+    setStatus('reconnecting', conn.renewing ? 'renewing the session' : '');
     let ticket;
     let socketToken;
     conn.fetchingTicket = true;
@@ -503,16 +534,15 @@
       clearTimeout(chat.pending.timer);
       setTurnStatus(chat.pending.turn, 'Waiting for the connection…');
     }
+    for (const run of chat.runs.values()) updateStopButton(run);
     updateSendEnabled();
   }
 
   function onSocketClose(ws, ev) {
     if (conn.ws !== ws) return;
     if (conn.intentionalClose || !session) {
-      conn.ws = null;
-      conn.ready = false;
-      clearInterval(conn.pingTimer);
-      setStatus('disconnected');
+      socketLost();
+      setStatus('offline');
       return;
     }
     // The server names auth failures in the close reason (`<code>: <message>`); normally an
@@ -521,8 +551,8 @@
     if (reasonCode === 'token_revoked') { endSession(SIGNED_OUT); return; }
     if (reasonCode === 'token_expired') { renewAndReconnect(); return; }
     socketLost();
-    const why = ev.code === 1008 ? 'refused by the server' : ev.code === 1009 ? 'message too big' : `code ${ev.code}`;
-    scheduleReconnect(`connection lost, ${why}`);
+    const why = ev.code === 1008 ? 'refused by the server' : ev.code === 1009 ? 'message too big' : 'connection lost';
+    scheduleReconnect(why);
   }
 
   // `token_expired` on the socket: the server is about to close it. Refresh the access token
@@ -561,11 +591,21 @@
     connect();
   }
 
+  function backoffDelay(attempt) {
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 10));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
   function scheduleReconnect(detail) {
-    const delay = RECONNECT_DELAYS_MS[Math.min(conn.attempt, RECONNECT_DELAYS_MS.length - 1)];
-    conn.attempt += 1;
-    setStatus('reconnecting', `${detail}; retrying in ${Math.round(delay / 1000)} s`);
     clearTimeout(conn.reconnectTimer);
+    conn.reconnectTimer = null;
+    if (navigator.onLine === false) { // no point in counting down: the 'online' event reconnects
+      setStatus('offline', 'no network; reconnects when it is back');
+      return;
+    }
+    const delay = backoffDelay(conn.attempt);
+    conn.attempt += 1;
+    setStatus('reconnecting', `${detail}; retrying in ${seconds(delay)} s`);
     conn.reconnectTimer = setTimeout(connect, delay);
   }
 
@@ -577,12 +617,13 @@
     conn.reconnectTimer = null;
     conn.attempt = 0;
     conn.ready = false;
+    conn.everConnected = false;
     conn.renewing = false;
     clearTimeout(conn.resyncTimer);
     const ws = conn.ws;
     conn.ws = null;
     if (ws) ws.close(1000, 'logout');
-    setStatus('disconnected');
+    setStatus('offline');
   }
 
   function sendFrame(frame) {
@@ -595,6 +636,7 @@
     conn.ready = true;
     conn.attempt = 0;
     conn.renewing = false;
+    conn.everConnected = true;
     setStatus('connected');
     clearInterval(conn.pingTimer);
     conn.pingTimer = setInterval(() => sendFrame({ type: 'ping' }), PING_INTERVAL_MS);
@@ -605,7 +647,13 @@
       sendFrame(chat.pending.frame);
       armAcceptTimeout(chat.pending);
     }
-    // Ask for whatever events of unfinished runs were missed while disconnected.
+    resumeUnfinishedRuns();
+    for (const run of chat.runs.values()) updateStopButton(run);
+  }
+
+  // Ask for whatever events of unfinished runs were missed while disconnected: everything after
+  // the last seq seen without a gap. Events seen twice are dropped by seq (onRunEvent).
+  function resumeUnfinishedRuns() {
     for (const [runId, run] of chat.runs) {
       if (!run.finished) sendFrame({ type: 'resume', run_id: runId, after_seq: contiguousSeq(run) });
     }
@@ -615,27 +663,27 @@
 
   function onFrameText(text) {
     let frame;
-    try { frame = JSON.parse(text); } catch (e) { return console.warn('apex: non-JSON frame ignored', text); }
-    if (!frame || typeof frame.type !== 'string') return console.warn('apex: frame without type ignored', frame);
+    try { frame = JSON.parse(text); } catch (e) { return undefined; } // the server sends JSON only
+    if (!frame || typeof frame.type !== 'string') return undefined;
     switch (frame.type) {
       case 'connection_ready': return onConnectionReady();
       case 'run_accepted': return onRunAccepted(frame);
       case 'error': return onErrorFrame(frame);
       case 'pong': return undefined;
+      case 'thread_history': return undefined; // the page reads history over REST
       case 'upload_progress': return onUploadProgress(frame);
       default:
         if (RUN_EVENT_TYPES.has(frame.type)) return onRunEvent(frame);
-        return console.warn('apex: unknown frame type', frame.type);
+        return undefined; // a newer server's frame this page does not know: nothing to show
     }
   }
 
   function onRunAccepted(frame) {
-    if (chat.dismissedMsgIds.has(frame.client_msg_id)) { // sent, then "New conversation" was pressed
+    if (chat.dismissedMsgIds.has(frame.client_msg_id)) { // sent, then the view changed
       chat.dismissedMsgIds.delete(frame.client_msg_id);
-      if (frame.run_id) chat.dismissedRuns.add(frame.run_id);
+      scheduleThreadsReload();
       return;
     }
-    chat.threadId = frame.thread_id || chat.threadId;
     const turn = chat.turnsByClientMsgId.get(frame.client_msg_id);
     let resent = false;
     if (chat.pending && chat.pending.frame.client_msg_id === frame.client_msg_id) {
@@ -643,15 +691,20 @@
       resent = Boolean(chat.pending.resent);
       chat.pending = null;
     }
+    if (!turn) return;
+    if (frame.thread_id && frame.thread_id !== chat.threadId) {
+      chat.threadId = frame.thread_id;
+      setHashThread(frame.thread_id);
+    }
+    scheduleThreadsReload(); // a new thread, or an old one that moved to the top
     const run = ensureRun(frame.run_id, turn);
     // A message re-sent after a reconnect is answered with its original run_accepted, but the
     // run may have been emitting (or even finished) while the socket was down, and the server
     // only streams live events: ask for the ones this page has not seen.
     if (resent && !run.finished) sendFrame({ type: 'resume', run_id: frame.run_id, after_seq: contiguousSeq(run) });
-    if (turn) {
-      turn.dataset.runId = frame.run_id;
-      if (!run.finished) setTurnStatus(turn, 'Accepted, starting…');
-    }
+    turn.dataset.runId = frame.run_id;
+    if (!run.finished) setTurnStatus(turn, '');
+    announce('Analysis started.');
     updateSendEnabled();
   }
 
@@ -659,7 +712,13 @@
     if (frame.code === 'token_expired') return renewAndReconnect();
     if (frame.code === 'token_revoked') return endSession(SIGNED_OUT);
     if (frame.code === 'rate_limited') return onRateLimited(frame);
-    const text = `${frame.message || 'Something went wrong.'} (${frame.code || 'ERROR'})`;
+    const text = `${frame.message || 'Something went wrong.'} (${frame.code || 'error'})`;
+    // A resume of a run the server no longer has (its log is kept 24 h): stop waiting for it.
+    const run = frame.ref ? chat.runs.get(frame.ref) : null;
+    if (run && frame.code === 'not_found') {
+      finishRunView(run, 'failed', 'The live steps of this analysis are no longer available.');
+      return undefined;
+    }
     showAlert(text);
     // An error while a message waits for its run_accepted is the server refusing that message.
     const p = chat.pending;
@@ -670,6 +729,7 @@
       if (!el.message.value) el.message.value = p.frame.text;
       updateSendEnabled();
     }
+    return undefined;
   }
 
   // `rate_limited` frame: say how long to wait; if it refused a user_message (ref =
@@ -683,7 +743,7 @@
     if (frame.ref && p && frame.ref === p.frame.client_msg_id) {
       clearTimeout(p.timer);
       chat.pending = null;
-      failTurn(p.turn, 'Not sent: too many messages. Try again shortly.');
+      failTurn(p.turn, `Not sent: ${frame.message || 'too many messages'}. Try again shortly.`);
       if (!el.message.value) el.message.value = p.frame.text;
       el.message.focus();
       updateSendEnabled();
@@ -705,49 +765,275 @@
       chat.pending.resent = true;
       armAcceptTimeout(chat.pending);
     }
-    for (const [runId, run] of chat.runs) {
-      if (!run.finished) sendFrame({ type: 'resume', run_id: runId, after_seq: contiguousSeq(run) });
-    }
+    resumeUnfinishedRuns();
   }
 
+  // Every run event is shown exactly once: a seq already seen for its run (a resume after a
+  // reconnect replays from the last contiguous seq) is dropped. A run of another thread (another
+  // tab) is not shown here; it only moves that thread up the list.
   function onRunEvent(ev) {
-    if (typeof ev.run_id !== 'string' || !Number.isInteger(ev.seq)) {
-      return console.warn('apex: run event without run_id/seq ignored', ev);
+    if (typeof ev.run_id !== 'string' || !Number.isInteger(ev.seq)) return undefined;
+    let run = chat.runs.get(ev.run_id);
+    if (!run) {
+      if (!chat.threadId || ev.thread_id !== chat.threadId) {
+        if (ev.type === 'run_completed' || ev.type === 'run_failed') scheduleThreadsReload();
+        return undefined;
+      }
+      run = ensureRun(ev.run_id, null); // this thread, started in another tab: shown from here on
+      if (ev.seq > 1) sendFrame({ type: 'resume', run_id: ev.run_id, after_seq: 0 });
     }
-    if (chat.dismissedRuns.has(ev.run_id)) return undefined;
-    const run = ensureRun(ev.run_id, null);
-    if (run.seen.has(ev.seq)) return undefined; // delivered twice (resume, reconnect): show once
-    run.seen.add(ev.seq);
-    insertBySeq(run.list, renderEvent(ev));
-    if (run.turn) setTurnStatus(run.turn, `${ev.agent || 'agent'}: ${describe(ev)}`);
-    if (ev.type === 'run_completed') finishRun(run, ev);
-    if (ev.type === 'run_failed') {
-      run.finished = true;
-      if (run.turn) failTurn(run.turn, `The analysis failed: ${ev.message} (${ev.code})`);
-      showAlert(`Run failed: ${ev.message} (${ev.code})`);
+    if (ev.seq <= run.applied || run.held.has(ev.seq)) return undefined; // seen already
+    run.held.set(ev.seq, ev);
+    // Applied strictly in seq order; one that comes early waits for the gap before it, and a gap
+    // still open after a while is asked for again (the server fills gaps itself; this is a guard).
+    while (run.held.has(run.applied + 1)) {
+      const next = run.held.get(run.applied + 1);
+      run.held.delete(run.applied + 1);
+      run.applied += 1;
+      applyRunEvent(run, next);
     }
-    keepScrolledToEnd(el.timeline);
+    clearTimeout(run.gapTimer);
+    run.gapTimer = run.held.size && !run.finished
+      ? setTimeout(() => sendFrame({ type: 'resume', run_id: run.id, after_seq: run.applied }), 3000)
+      : null;
     return undefined;
   }
 
   function contiguousSeq(run) {
-    let n = 0;
-    while (run.seen.has(n + 1)) n += 1;
-    return n;
+    return run.applied;
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  // The open thread lives in the address (#thread=<id>), so a reload or a bookmark opens it again
+  // and the browser's back button goes back to the previous thread.
+  function threadFromHash() {
+    const m = /^#thread=([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+
+  function setHashThread(threadId) {
+    const target = threadId ? `#thread=${threadId}` : `${location.pathname}${location.search}`;
+    if (threadId ? location.hash === target : !location.hash) return;
+    history.pushState(null, '', target);
+    markActiveThread();
+  }
+
+  function onLocationChange() {
+    if (!session) return;
+    if (location.hash && !location.hash.startsWith('#thread=')) return; // an in-page link, not a thread
+    const threadId = threadFromHash();
+    if (threadId === chat.threadId) return;
+    if (threadId) openThread(threadId);
+    else startNewChat(false);
+  }
+
+  function scheduleThreadsReload() {
+    clearTimeout(chat.threadsTimer);
+    chat.threadsTimer = setTimeout(loadThreads, 300);
+  }
+
+  async function loadThreads() {
+    if (!session) return;
+    const epoch = auth.epoch;
+    try {
+      const data = await authedApi('/api/threads', { method: 'GET' });
+      if (epoch !== auth.epoch || !session) return;
+      renderThreads(Array.isArray(data && data.threads) ? data.threads : []);
+    } catch (e) {
+      if (epoch !== auth.epoch || !session) return;
+      if (e.status === 401) { endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED); return; }
+      el.threadsEmpty.hidden = false;
+      el.threadsEmpty.textContent = `Could not load your conversations: ${e.message}`;
+    }
+  }
+
+  // Newest first, as the server answers (most recently updated first).
+  function renderThreads(list) {
+    el.threads.replaceChildren(...list.map((t) => {
+      const li = make('li', 'thread');
+      li.dataset.threadId = t.thread_id;
+      const a = make('a', 'thread-link');
+      a.href = `#thread=${t.thread_id}`;
+      a.append(make('span', 'thread-title', t.title || 'Untitled conversation'));
+      const when = make('time', 'thread-date', relativeTime(t.updated_at || t.created_at));
+      if (t.updated_at || t.created_at) when.dateTime = t.updated_at || t.created_at;
+      a.append(when);
+      li.append(a);
+      return li;
+    }));
+    el.threadsEmpty.textContent = 'No conversations yet.';
+    el.threadsEmpty.hidden = list.length > 0;
+    markActiveThread();
+  }
+
+  function markActiveThread() {
+    for (const li of el.threads.children) {
+      const a = li.querySelector('a');
+      if (li.dataset.threadId === chat.threadId) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+  }
+
+  function relativeTime(ts) {
+    const d = new Date(ts);
+    if (!ts || Number.isNaN(d.getTime())) return '';
+    const mins = Math.round((Date.now() - d.getTime()) / 60000);
+    if (mins < 1) return 'just now';
+    if (mins < 60) return `${mins} min ago`;
+    if (mins < 24 * 60) return `${Math.round(mins / 60)} h ago`;
+    return d.toLocaleDateString([], { year: 'numeric', month: 'short', day: 'numeric' });
+  }
+
+  // Closes whatever conversation is shown. A message still waiting for its run_accepted is
+  // forgotten (its run goes on on the server and shows up in its thread).
+  function clearConversation() {
+    if (chat.pending) {
+      clearTimeout(chat.pending.timer);
+      chat.dismissedMsgIds.add(chat.pending.frame.client_msg_id);
+    }
+    for (const run of chat.runs.values()) clearTimeout(run.gapTimer);
+    for (const c of chat.charts) { try { c.destroy(); } catch (e) { /* already gone */ } }
+    chat.charts = [];
+    chat.pending = null;
+    chat.threadId = null;
+    chat.openGeneration += 1;
+    chat.turnsByClientMsgId.clear();
+    chat.runs.clear();
+    el.conversation.replaceChildren();
+    el.alerts.replaceChildren();
+    updateSendEnabled();
+  }
+
+  function showWelcome() {
+    el.welcome.hidden = el.conversation.children.length > 0;
+  }
+
+  function startNewChat(updateAddress = true) {
+    clearConversation();
+    if (updateAddress) setHashThread(null);
+    markActiveThread();
+    showWelcome();
+    el.message.value = '';
+    el.message.focus();
+  }
+
+  // Everything of the last user goes (logout, session ended).
+  function resetChat() {
+    clearConversation();
+    clearTimeout(chat.threadsTimer);
+    el.threads.replaceChildren();
+    el.threadsEmpty.hidden = false;
+    el.threadsEmpty.textContent = 'No conversations yet.';
+    showWelcome();
+    el.message.value = '';
+  }
+
+  // GET /api/threads/{id}: the questions and answers, then each answer's report (charts, table,
+  // plan) from GET /api/runs/{id}/report. A question whose run is still going is followed live:
+  // resume from seq 0 replays its steps so far, then the rest streams in.
+  async function openThread(threadId) {
+    clearConversation();
+    chat.threadId = threadId;
+    const generation = chat.openGeneration;
+    setHashThread(threadId);
+    markActiveThread();
+    el.welcome.hidden = true;
+    const loading = make('p', 'empty', 'Loading the conversation…');
+    el.conversation.append(loading);
+    let thread;
+    try {
+      thread = await authedApi(`/api/threads/${encodeURIComponent(threadId)}`, { method: 'GET' });
+    } catch (e) {
+      if (generation !== chat.openGeneration || !session) return;
+      loading.remove();
+      if (e.status === 401) { endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED); return; }
+      chat.threadId = null;
+      setHashThread(null);
+      showWelcome();
+      showAlert(e.status === 404 ? 'That conversation does not exist (or is not yours).'
+        : `Could not open the conversation: ${e.message}`);
+      return;
+    }
+    if (generation !== chat.openGeneration) return;
+    loading.remove();
+    const messages = Array.isArray(thread && thread.messages) ? thread.messages : [];
+    const answered = new Set(messages.filter((m) => m.role === 'assistant' && m.run_id).map((m) => m.run_id));
+    const reports = [];
+    for (const m of messages) {
+      if (m.role === 'user') {
+        const turn = addTurn(m.text, null);
+        if (m.run_id) {
+          turn.dataset.runId = m.run_id;
+          if (!answered.has(m.run_id)) followUnansweredRun(m.run_id, turn, generation);
+        }
+      } else if (m.role === 'assistant') {
+        const turn = findTurnOfRun(m.run_id) || addTurn(null, null);
+        const block = renderAnswer(turn, { runId: m.run_id, markdown: m.text || '', report: null, degraded: false });
+        if (m.run_id) reports.push({ runId: m.run_id, block });
+      }
+    }
+    showWelcome();
+    assignLatestIds();
+    if (!messages.length) el.conversation.append(make('p', 'empty', 'This conversation has no messages yet.'));
+    // The reports one after the other, newest first: the one most likely to be read.
+    for (const { runId, block } of reports.reverse()) {
+      if (generation !== chat.openGeneration) return;
+      try {
+        const r = await authedApi(`/api/runs/${encodeURIComponent(runId)}/report`, { method: 'GET' });
+        if (generation !== chat.openGeneration) return;
+        if (r && r.report) fillReport(block, r.report, Boolean(r.degraded));
+      } catch (e) {
+        if (e.status === 401 && session) { endSession(e.code === 'token_revoked' ? SIGNED_OUT : SESSION_ENDED); return; }
+        // No report (409: the run ended before it had one): the markdown is all there is.
+      }
+    }
+  }
+
+  function findTurnOfRun(runId) {
+    if (!runId) return null;
+    const turns = el.conversation.querySelectorAll('.turn');
+    for (let i = turns.length - 1; i >= 0; i -= 1) if (turns[i].dataset.runId === runId) return turns[i];
+    return null;
+  }
+
+  // A question without an answer: its run is still going (follow it live), or it failed/stopped.
+  async function followUnansweredRun(runId, turn, generation) {
+    let view;
+    try {
+      view = await authedApi(`/api/runs/${encodeURIComponent(runId)}`, { method: 'GET' });
+    } catch (e) {
+      return; // nothing more to show than the question
+    }
+    if (generation !== chat.openGeneration) return;
+    if (view.status === 'running') {
+      const run = ensureRun(runId, turn);
+      assignLatestIds();
+      sendFrame({ type: 'resume', run_id: runId, after_seq: run.applied }); // or on connection_ready
+      return;
+    }
+    if (view.status === 'cancelled') failTurn(turn, 'This analysis was stopped.');
+    else if (view.status === 'failed') {
+      failTurn(turn, `This analysis failed${view.error_message ? `: ${view.error_message}` : ''}.`);
+    }
   }
 
   // ---------------------------------------------------------------- conversation
 
   function addTurn(text, clientMsgId) {
-    el.answerEmpty.hidden = true;
+    el.welcome.hidden = true;
     const turn = make('article', 'turn');
-    turn.dataset.clientMsgId = clientMsgId;
-    turn.append(make('p', 'question', text));
-    const status = make('p', 'turn-status', 'Sending…');
-    turn.append(status);
-    el.answer.append(turn);
-    chat.turnsByClientMsgId.set(clientMsgId, turn);
-    keepScrolledToEnd(el.answer, true);
+    if (clientMsgId) {
+      turn.dataset.clientMsgId = clientMsgId;
+      chat.turnsByClientMsgId.set(clientMsgId, turn);
+    }
+    if (text !== null && text !== undefined) {
+      const q = make('div', 'question');
+      q.append(make('span', 'visually-hidden', 'You asked: '), make('p', 'question-text', text));
+      turn.append(q);
+    }
+    turn.append(make('p', 'turn-status'));
+    el.conversation.append(turn);
     return turn;
   }
 
@@ -758,43 +1044,369 @@
 
   function failTurn(turn, text) {
     const status = turn.querySelector('.turn-status');
-    if (status) status.remove();
+    if (status) status.textContent = '';
     turn.append(make('p', 'turn-error', text));
   }
 
-  function finishRun(run, ev) {
-    run.finished = true;
-    let turn = run.turn;
-    if (!turn) { // a run this page did not start (another tab, or after a reload)
-      turn = make('article', 'turn');
-      el.answerEmpty.hidden = true;
-      el.answer.append(turn);
-      run.turn = turn;
+  // Only the newest run and the newest answer carry the ids the contract names (#run,
+  // #run-progress, #stop; #answer, #recommendations, the chart canvases); older ones keep their
+  // classes. Called whenever a run or an answer is added.
+  function assignLatestIds() {
+    const ids = {
+      run: '.run', 'run-progress': '.run-progress', stop: '.run-stop',
+      answer: '.answer-markdown', recommendations: '.recommendations',
+      'chart-cost-by-model': '.chart-cost-by-model', 'chart-daily-cost': '.chart-daily-cost',
+    };
+    for (const [id, selector] of Object.entries(ids)) {
+      const all = el.conversation.querySelectorAll(selector);
+      const latest = all.length ? all[all.length - 1] : null;
+      const holder = document.getElementById(id);
+      if (holder && holder !== latest) holder.removeAttribute('id');
+      if (latest) latest.id = id;
     }
-    turn.dataset.runId = ev.run_id;
-    const status = turn.querySelector('.turn-status');
-    if (status) status.remove();
-    if (ev.degraded) {
-      turn.append(make('p', 'degraded', 'Some steps used a fallback, so parts of this answer are approximate.'));
-    }
-    const body = make('div', 'answer markdown');
-    body.dataset.runId = ev.run_id;
-    renderMarkdown(body, ev.final_response || '');
-    turn.append(body);
-    revealStart(el.answer, turn);
   }
 
-  // Scroll a scrolling container so that `child` starts at its top: a long report is read from
-  // its title and summary, not from its last paragraph.
-  function revealStart(container, child) {
-    if (container.scrollHeight <= container.clientHeight) return;
-    const offset = child.getBoundingClientRect().top - container.getBoundingClientRect().top;
-    container.scrollTop = Math.max(0, container.scrollTop + offset - 8);
+  // ---------------------------------------------------------------- live run view
+
+  // One panel per run, inside its turn: the progress bar, Stop, one card per agent (status,
+  // duration, its latest thinking sentence, its tool calls), and the event log, where each run
+  // event is one .event element, in seq order.
+  function ensureRun(runId, turn) {
+    let run = chat.runs.get(runId);
+    if (run) return run;
+    const host = turn || addTurn(null, null);
+    host.dataset.runId = runId;
+    const panel = make('section', 'run');
+    panel.dataset.runId = runId;
+    panel.dataset.state = 'running';
+    panel.setAttribute('aria-label', 'Analysis steps');
+
+    const head = make('div', 'run-head');
+    const title = make('h3', 'run-title', 'Analysing');
+    const stop = make('button', 'run-stop secondary', 'Stop');
+    stop.type = 'button';
+    stop.setAttribute('aria-label', 'Stop this analysis');
+    head.append(title, stop);
+
+    const bar = make('div', 'run-progress');
+    bar.setAttribute('role', 'progressbar');
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', '100');
+    bar.setAttribute('aria-valuenow', '0');
+    bar.setAttribute('aria-label', 'Analysis progress');
+    const fill = make('div', 'run-progress-fill');
+    bar.append(fill);
+
+    const cards = make('ol', 'agent-cards');
+    const cardViews = new Map();
+    for (const agent of AGENTS) {
+      const card = makeAgentCard(agent);
+      cardViews.set(agent, card);
+      cards.append(card.root);
+    }
+
+    const log = make('details', 'run-log');
+    const logSummary = make('summary', null, 'Event log (0)');
+    const logList = make('ol', 'events');
+    log.append(logSummary, logList);
+
+    panel.append(head, bar, cards, log);
+    const status = host.querySelector('.turn-status');
+    host.insertBefore(panel, status ? status.nextSibling : null);
+
+    run = {
+      id: runId, turn: host, panel, title, stop, bar, fill, cards: cardViews, logSummary, logList,
+      applied: 0, held: new Map(), gapTimer: null, finished: false, stopRequested: false,
+      stageProgress: new Map(), progress: 0, events: 0, startedAt: null,
+    };
+    stop.addEventListener('click', () => requestStop(run));
+    chat.runs.set(runId, run);
+    updateStopButton(run);
+    assignLatestIds();
+    return run;
+  }
+
+  function makeAgentCard(agent) {
+    const root = make('li', 'agent-card');
+    root.dataset.agent = agent;
+    root.dataset.status = 'pending';
+    const head = make('div', 'agent-head');
+    const name = make('h4', 'agent-name', agent.charAt(0).toUpperCase() + agent.slice(1));
+    const state = make('span', 'agent-state', 'waiting');
+    const dur = make('span', 'agent-duration');
+    head.append(name, state, dur);
+    const role = make('p', 'agent-role', AGENT_ROLES[agent]);
+    const thinking = make('p', 'agent-thinking');
+    thinking.setAttribute('aria-live', 'off');
+    const reason = make('p', 'agent-reason');
+    reason.hidden = true;
+    // The tool calls fold into one line once the agent is done (unless the reader opened or
+    // closed them): a finished run stays short enough to scroll past to the answer.
+    const toolsWrap = make('details', 'agent-tools-wrap');
+    toolsWrap.hidden = true;
+    const toolsSummary = make('summary', 'agent-tools-summary', 'Tool calls');
+    const tools = make('div', 'agent-tools');
+    toolsWrap.append(toolsSummary, tools);
+    const view = { root, state, dur, thinking, reason, tools, toolsWrap, toolsSummary, toolCalls: new Map(),
+      startedAt: 0, toolsTouched: false };
+    toolsSummary.addEventListener('click', () => { view.toolsTouched = true; });
+    root.append(head, role, thinking, reason, toolsWrap);
+    return view;
+  }
+
+  function setAgentStatus(card, status, label) {
+    card.root.dataset.status = status;
+    card.state.textContent = label || status;
+    if (!card.toolsTouched) card.toolsWrap.open = status === 'running';
+  }
+
+  function applyRunEvent(run, ev) {
+    appendLogEntry(run, ev);
+    const card = run.cards.get(ev.agent);
+    switch (ev.type) {
+      case 'agent_started':
+        if (card) {
+          setAgentStatus(card, 'running', 'working');
+          card.startedAt = Date.now();
+          card.dur.textContent = '';
+        }
+        break;
+      case 'agent_thinking':
+        if (card) card.thinking.textContent = ev.reasoning || '';
+        if (typeof ev.progress === 'number' && STAGES.includes(ev.agent)) {
+          run.stageProgress.set(ev.agent, Math.max(run.stageProgress.get(ev.agent) || 0, ev.progress));
+        }
+        break;
+      case 'tool_executing':
+        if (card) toolCallView(card, ev).root.dataset.status = 'running';
+        break;
+      case 'tool_completed':
+        if (card) completeToolCall(toolCallView(card, ev), ev);
+        break;
+      case 'agent_completed':
+        if (card) completeAgent(card, ev);
+        if (STAGES.includes(ev.agent)) run.stageProgress.set(ev.agent, 1);
+        break;
+      case 'run_completed':
+        finishRunView(run, 'completed');
+        renderAnswer(run.turn, {
+          runId: run.id, markdown: ev.final_response || '', report: ev.report || null, degraded: Boolean(ev.degraded),
+        });
+        scheduleThreadsReload();
+        announce(`Answer ready${ev.report && ev.report.title ? `: ${ev.report.title}` : ''}.`);
+        break;
+      case 'run_failed': {
+        const stopped = ev.code === 'cancelled';
+        finishRunView(run, stopped ? 'stopped' : 'failed',
+          stopped ? 'Stopped. Nothing more will run for this question.'
+            : `The analysis failed: ${ev.message || 'unknown error'} (${ev.code || 'error'})`);
+        announce(stopped ? 'Analysis stopped.' : 'Analysis failed.');
+        break;
+      }
+      default:
+        break;
+    }
+    updateRunProgress(run);
+  }
+
+  function appendLogEntry(run, ev) {
+    const li = make('li', `event event-${ev.type}`);
+    li.dataset.runId = ev.run_id;
+    li.dataset.seq = String(ev.seq);
+    li.dataset.type = ev.type;
+    li.dataset.agent = ev.agent || '';
+    const time = make('time', 'ev-time', clock(ev.ts));
+    if (ev.ts) time.dateTime = ev.ts;
+    li.append(make('span', 'ev-seq', `#${ev.seq}`), time, make('span', 'ev-agent', ev.agent || ''),
+      make('span', 'ev-text', describe(ev)));
+    run.logList.append(li); // applied in seq order, so appending keeps the order
+    run.events += 1;
+    run.logSummary.textContent = `Event log (${run.events})`;
+  }
+
+  // The short human text of one run event, for the event log.
+  function describe(ev) {
+    switch (ev.type) {
+      case 'agent_started': {
+        const plan = Array.isArray(ev.plan) && ev.plan.length ? `; plan: ${ev.plan.join(' → ')}` : '';
+        return `started${plan}`;
+      }
+      case 'agent_thinking': return ev.reasoning || '';
+      case 'tool_executing': return `${ev.tool}(${summarize(ev.parameters)})`;
+      case 'tool_completed': {
+        const result = summarize(ev.result);
+        return `${ev.tool} done in ${duration(ev.duration_ms)}${result ? `: ${result}` : ''}`;
+      }
+      case 'agent_completed': return `${ev.status} in ${duration(ev.duration_ms)}${ev.reason ? `: ${ev.reason}` : ''}`;
+      case 'run_completed': return ev.degraded ? 'answer ready (some steps used a fallback)' : 'answer ready';
+      case 'run_failed': return `failed: ${ev.message} (${ev.code})`;
+      default: return ev.type;
+    }
+  }
+
+  // A tool call as <details class="tool-call">: the summary line names the tool, its duration and
+  // its result in brief; opened, it shows the parameters and the result summary in full.
+  function toolCallView(card, ev) {
+    const key = ev.tool_call_id || `${ev.tool}-${card.toolCalls.size}`;
+    let view = card.toolCalls.get(key);
+    if (view) return view;
+    const root = make('details', 'tool-call');
+    root.dataset.tool = ev.tool || '';
+    root.dataset.toolCallId = key;
+    const summary = make('summary', 'tool-summary');
+    const name = make('span', 'tool-name', ev.tool || 'tool');
+    const dur = make('span', 'tool-duration', '…');
+    const brief = make('span', 'tool-brief');
+    summary.append(name, dur, brief);
+    const body = make('dl', 'tool-body');
+    const params = make('pre', 'tool-params', pretty(ev.parameters));
+    const result = make('pre', 'tool-result', 'running…');
+    body.append(make('dt', null, 'Parameters'), wrapDd(params), make('dt', null, 'Result'), wrapDd(result));
+    root.append(summary, body);
+    card.tools.append(root);
+    view = { root, dur, brief, params, result };
+    card.toolCalls.set(key, view);
+    card.toolsWrap.hidden = false;
+    if (!card.toolsTouched && card.root.dataset.status === 'running') card.toolsWrap.open = true;
+    const n = card.toolCalls.size;
+    card.toolsSummary.textContent = `${n} tool call${n === 1 ? '' : 's'}`;
+    return view;
+  }
+
+  function wrapDd(child) {
+    const dd = make('dd');
+    dd.append(child);
+    return dd;
+  }
+
+  function completeToolCall(view, ev) {
+    view.root.dataset.status = 'completed';
+    view.dur.textContent = duration(ev.duration_ms);
+    view.brief.textContent = summarize(ev.result, 90);
+    view.result.textContent = pretty(ev.result);
+  }
+
+  function pretty(value) {
+    if (value === undefined || value === null) return '—';
+    try { return JSON.stringify(value, null, 2); } catch (e) { return String(value); }
+  }
+
+  function completeAgent(card, ev) {
+    card.dur.textContent = duration(ev.duration_ms);
+    if (ev.status === 'degraded') {
+      setAgentStatus(card, 'degraded', 'fallback used');
+      card.reason.hidden = false;
+      card.reason.textContent = `Degraded: ${ev.reason || 'this stage used a fallback'}`;
+    } else if (ev.status === 'skipped') {
+      setAgentStatus(card, 'completed', 'skipped');
+      card.root.dataset.outcome = 'skipped';
+      card.reason.hidden = false;
+      card.reason.textContent = `Skipped: ${ev.reason || 'not needed'}`;
+    } else {
+      setAgentStatus(card, 'completed', 'done');
+    }
+  }
+
+  // Run progress: the four stages weigh the same; the running one counts with the progress of
+  // its latest thinking sentence (0..1). Never goes back; 100 only once the answer is there.
+  function updateRunProgress(run) {
+    let done = 0;
+    for (const stage of STAGES) done += Math.min(1, run.stageProgress.get(stage) || 0);
+    let pct = run.applied > 0 ? Math.round(4 + 92 * (done / STAGES.length)) : 0;
+    if (run.panel.dataset.state === 'completed') pct = 100;
+    run.progress = Math.max(run.progress, Math.min(100, pct));
+    run.bar.setAttribute('aria-valuenow', String(run.progress));
+    run.bar.setAttribute('aria-valuetext', `${run.progress}%`);
+    run.fill.style.width = `${run.progress}%`;
+  }
+
+  function finishRunView(run, state, message) {
+    if (run.finished) return;
+    run.finished = true;
+    clearTimeout(run.gapTimer);
+    run.panel.dataset.state = state;
+    run.title.textContent = { completed: 'Analysis complete', stopped: 'Analysis stopped', failed: 'Analysis failed' }[state];
+    for (const card of run.cards.values()) {
+      if (card.root.dataset.status === 'running') {
+        if (state === 'completed') setAgentStatus(card, 'completed', 'done');
+        else setAgentStatus(card, 'failed', state === 'stopped' ? 'stopped' : 'failed');
+      }
+    }
+    if (message) failTurn(run.turn, message);
+    updateStopButton(run);
+    updateRunProgress(run);
+  }
+
+  function updateStopButton(run) {
+    run.stop.hidden = run.finished;
+    run.stop.disabled = run.finished || run.stopRequested || !conn.ready;
+    run.stop.textContent = run.stopRequested ? 'Stopping…' : 'Stop';
+  }
+
+  // stop_agent: the supervisor cancels at the next stage boundary and the run ends with
+  // run_failed `cancelled`, which is what marks it stopped here.
+  function requestStop(run) {
+    if (run.finished || run.stopRequested) return;
+    if (!sendFrame({ type: 'stop_agent', run_id: run.id })) {
+      showAlert('Not connected: the stop was not sent. Try again once connected.');
+      return;
+    }
+    run.stopRequested = true;
+    run.title.textContent = 'Stopping…';
+    updateStopButton(run);
+  }
+
+  // ---------------------------------------------------------------- the answer
+
+  const RANK = { low: 1, medium: 2, high: 3 };
+  const SORTABLE = [
+    { key: 'rank', label: '#', numeric: true },
+    { key: 'title', label: 'Recommendation' },
+    { key: 'monthly_savings_usd', label: 'Savings / month', numeric: true },
+    { key: 'confidence', label: 'Confidence', ordinal: true },
+    { key: 'effort', label: 'Effort', ordinal: true },
+    { key: 'risk', label: 'Risk', ordinal: true },
+  ];
+
+  // The answer of one run: the report's figures, charts, the sortable recommendation table and
+  // the action plan (from `report`, when there is one), then the full markdown report.
+  function renderAnswer(turn, { runId, markdown, report, degraded }) {
+    const block = make('section', 'answer-block');
+    block.dataset.runId = runId || '';
+    block.setAttribute('aria-label', 'Answer');
+    const structured = make('div', 'report-structured');
+    const full = make('section', 'full-report');
+    const md = make('div', 'answer-markdown markdown');
+    md.dataset.runId = runId || '';
+    renderMarkdown(md, markdown);
+    full.append(md);
+    block.append(structured, full);
+    const status = turn.querySelector('.turn-status');
+    if (status) status.textContent = '';
+    turn.append(block);
+    if (report) fillReport(block, report, degraded);
+    assignLatestIds();
+    if (turn.querySelector('.run')) revealStart(block);
+    return block;
+  }
+
+  // A scrolling box: focusable and named, so that it can be scrolled with the keyboard.
+  function scrollRegion(className, label) {
+    const wrap = make('div', className);
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', label);
+    return wrap;
   }
 
   function renderMarkdown(target, markdown) {
     if (window.marked && window.DOMPurify) {
       target.innerHTML = window.DOMPurify.sanitize(window.marked.parse(markdown, { gfm: true }));
+      for (const table of target.querySelectorAll('table')) { // wide tables scroll on a phone
+        const wrap = scrollRegion('table-scroll', 'Table');
+        table.replaceWith(wrap);
+        wrap.append(table);
+      }
       return;
     }
     // The renderer scripts did not load: say so and show the text as it is, never unsanitized HTML.
@@ -802,98 +1414,333 @@
     target.append(make('pre', 'plain-answer', markdown));
   }
 
-  // ---------------------------------------------------------------- timeline
+  function revealStart(node) {
+    const top = node.getBoundingClientRect().top + window.scrollY - 72;
+    window.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
+  }
 
-  function ensureRun(runId, turn) {
-    let run = chat.runs.get(runId);
-    if (!run) {
-      el.timelineEmpty.hidden = true;
-      // Earlier runs fold away so the live one stays in view.
-      for (const other of chat.runs.values()) other.group.open = false;
-      const group = make('details', 'run');
-      group.open = true;
-      group.dataset.runId = runId;
-      const question = turn ? turn.querySelector('.question') : null;
-      const summary = make('summary', 'run-title',
-        question ? `Run: ${truncate(question.textContent, 80)}` : `Run ${runId}`);
-      const list = make('ol', 'events');
-      group.append(summary, list);
-      el.timeline.append(group);
-      run = { turn: turn || null, group, list, seen: new Set(), finished: false };
-      chat.runs.set(runId, run);
-    } else if (turn && !run.turn) { // events came before run_accepted (reconnect): adopt the turn
-      run.turn = turn;
-      const question = turn.querySelector('.question');
-      if (question) run.group.querySelector('.run-title').textContent = `Run: ${truncate(question.textContent, 80)}`;
+  function fillReport(block, report, degraded) {
+    const host = block.querySelector('.report-structured');
+    host.replaceChildren();
+    if (report.title) host.append(make('h3', 'report-title', report.title));
+    if (degraded) {
+      host.append(make('p', 'degraded',
+        'Some steps used a fallback, so parts of this answer are approximate (see the data-quality notes).'));
     }
-    return run;
-  }
-
-  function insertBySeq(list, item) {
-    const seq = Number(item.dataset.seq);
-    const after = Array.from(list.children).find((li) => Number(li.dataset.seq) > seq);
-    list.insertBefore(item, after || null);
-  }
-
-  function renderEvent(ev) {
-    const li = make('li', `event event-${ev.type}`);
-    li.dataset.type = ev.type;
-    li.dataset.agent = ev.agent || '';
-    li.dataset.seq = String(ev.seq);
-    li.dataset.runId = ev.run_id;
-    if (ev.status) li.dataset.status = ev.status;
-
-    const time = make('time', 'ev-time', clock(ev.ts));
-    if (ev.ts) time.dateTime = ev.ts;
-    const seq = make('span', 'ev-seq', `#${ev.seq}`);
-    seq.title = 'sequence number in this run';
-    li.append(seq, time, make('span', 'ev-agent', ev.agent || ''), make('span', 'ev-type', ev.type.replace(/_/g, ' ')));
-    li.append(make('span', 'ev-text', describe(ev)));
-    if (ev.type === 'agent_thinking' && typeof ev.progress === 'number') {
-      const bar = make('progress', 'ev-progress');
-      bar.max = 1;
-      bar.value = Math.max(0, Math.min(1, ev.progress));
-      bar.setAttribute('aria-label', `${ev.agent} progress ${Math.round(bar.value * 100)}%`);
-      li.append(bar);
+    host.append(figures(report));
+    if (report.summary) host.append(make('p', 'report-summary', report.summary));
+    const charts = chartsSection(report);
+    if (charts) host.append(charts);
+    const recs = Array.isArray(report.recommendations) ? report.recommendations : [];
+    if (recs.length) host.append(recommendationsSection(recs));
+    const plan = Array.isArray(report.action_plan) ? report.action_plan : [];
+    if (plan.length) host.append(actionPlanSection(plan, recs));
+    const notes = Array.isArray(report.data_quality_notes) ? report.data_quality_notes : [];
+    if (notes.length) {
+      const sec = make('section', 'quality-notes');
+      sec.append(make('h4', null, 'Data quality'));
+      const ul = make('ul');
+      for (const n of notes) ul.append(make('li', null, n));
+      sec.append(ul);
+      host.append(sec);
     }
-    return li;
+    const full = block.querySelector('.full-report');
+    if (full && !full.querySelector('.full-report-title')) {
+      full.prepend(make('h4', 'full-report-title', 'Full report'));
+    }
+    drawCharts(host, report);
+    assignLatestIds();
   }
 
-  // The short human text of one run event.
-  function describe(ev) {
-    switch (ev.type) {
-      case 'agent_started': {
-        const plan = Array.isArray(ev.plan) && ev.plan.length ? `; plan: ${ev.plan.join(' → ')}` : '';
-        return `started${typeof ev.stage_index === 'number' ? ` (stage ${ev.stage_index})` : ''}${plan}`;
+  function figures(report) {
+    const dl = make('dl', 'figures');
+    const add = (term, value, note) => {
+      if (value === null || value === undefined || value === '') return;
+      const div = make('div', 'figure');
+      div.append(make('dt', null, term), make('dd', 'figure-value', value));
+      if (note) div.append(make('dd', 'figure-note', note));
+      dl.append(div);
+    };
+    const w = report.window;
+    add('Spend in window', money(report.window_spend_usd), w ? `${w.from} – ${w.to}` : '');
+    add('Monthly spend', money(report.monthly_spend_usd), 'at this rate');
+    if (Number.isFinite(Number(report.total_monthly_savings_usd))) {
+      const pct = Number(report.savings_percent);
+      add('Savings / month', money(report.total_monthly_savings_usd),
+        Number.isFinite(pct) ? `${pct.toFixed(1)}% of spend` : '');
+    }
+    if (Number.isFinite(Number(report.month_end_forecast_usd))) {
+      add('Month-end forecast', money(report.month_end_forecast_usd), 'at the recent run rate');
+    }
+    return dl;
+  }
+
+  // ---- charts
+
+  function chartsSection(report) {
+    const byModel = points(report.cost_by_model);
+    const daily = points(report.daily_cost);
+    if (!byModel.length && !daily.length) return null;
+    const sec = make('section', 'charts');
+    if (byModel.length) {
+      sec.append(chartFigure('chart-cost-by-model', 'Cost by model',
+        `Cost by model: ${byModel.map((p) => `${p.label} ${money(p.value)}`).join(', ')}.`,
+        ['Model', 'Cost'], byModel.map((p) => [p.label, money(p.value)])));
+    }
+    if (daily.length) {
+      const forecast = points(report.forecast_cost);
+      const total = daily.reduce((s, p) => s + p.value, 0);
+      const desc = `Daily cost from ${daily[0].label} to ${daily[daily.length - 1].label}, ${money(total)} in all`
+        + (forecast.length ? `, then a forecast of ${money(forecast[0].value)} a day to ${forecast[forecast.length - 1].label}.` : '.');
+      const rows = daily.map((p) => [p.label, money(p.value)]).concat(forecast.map((p) => [p.label, `${money(p.value)} (forecast)`]));
+      sec.append(chartFigure('chart-daily-cost', forecast.length ? 'Daily cost and forecast' : 'Daily cost',
+        desc, ['Day', 'Cost'], rows));
+    }
+    return sec;
+  }
+
+  function points(list) {
+    return (Array.isArray(list) ? list : [])
+      .filter((p) => p && p.label !== undefined && Number.isFinite(Number(p.value)))
+      .map((p) => ({ label: String(p.label), value: Number(p.value) }));
+  }
+
+  function chartFigure(className, title, description, header, rows) {
+    const fig = make('figure', 'chart');
+    fig.append(make('figcaption', 'chart-title', title));
+    const box = make('div', 'chart-box');
+    const canvas = make('canvas', className);
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', description);
+    canvas.textContent = description; // fallback content where canvas is not drawn
+    box.append(canvas);
+    fig.append(box);
+    const details = make('details', 'chart-data');
+    details.append(make('summary', null, 'Show as a table'));
+    const table = make('table', 'data-table');
+    const tr = make('tr');
+    for (const h of header) { const th = make('th', null, h); th.scope = 'col'; tr.append(th); }
+    const thead = make('thead');
+    thead.append(tr);
+    const tbody = make('tbody');
+    for (const r of rows) { const row = make('tr'); for (const c of r) row.append(make('td', null, c)); tbody.append(row); }
+    table.append(thead, tbody);
+    details.append(table);
+    fig.append(details);
+    return fig;
+  }
+
+  function drawCharts(host, report) {
+    if (!window.Chart) {
+      for (const box of host.querySelectorAll('.chart-box')) {
+        box.append(make('p', 'hint', 'The chart library did not load; the table below has the numbers.'));
       }
-      case 'agent_thinking': {
-        const pct = typeof ev.progress === 'number' ? ` (${Math.round(ev.progress * 100)}%)` : '';
-        return `${ev.reasoning || ''}${pct}`;
+      return;
+    }
+    const Chart = window.Chart;
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.color = '#1b1f24';
+    const moneyTick = (v) => money(v);
+    const common = { responsive: true, maintainAspectRatio: false, animation: false };
+    const byModelCanvas = host.querySelector('.chart-cost-by-model');
+    if (byModelCanvas) {
+      const data = points(report.cost_by_model);
+      chat.charts.push(new Chart(byModelCanvas, {
+        type: 'bar',
+        data: {
+          labels: data.map((p) => p.label),
+          datasets: [{ label: 'Cost in the window', data: data.map((p) => p.value), backgroundColor: '#0b57d0' }],
+        },
+        options: {
+          ...common,
+          indexAxis: 'y',
+          plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => money(c.parsed.x) } } },
+          scales: { x: { ticks: { callback: moneyTick } } },
+        },
+      }));
+    }
+    const dailyCanvas = host.querySelector('.chart-daily-cost');
+    if (dailyCanvas) {
+      const daily = points(report.daily_cost);
+      const forecast = points(report.forecast_cost);
+      const labels = daily.map((p) => p.label).concat(forecast.map((p) => p.label));
+      const actual = daily.map((p) => p.value).concat(forecast.map(() => null));
+      // The forecast line starts at the last actual day so that the two lines join.
+      const ahead = daily.map((p, i) => (i === daily.length - 1 && forecast.length ? p.value : null))
+        .concat(forecast.map((p) => p.value));
+      const datasets = [{
+        label: 'Daily cost', data: actual, borderColor: '#0b57d0', backgroundColor: 'rgba(11, 87, 208, 0.12)',
+        fill: true, pointRadius: 2, tension: 0.2,
+      }];
+      if (forecast.length) {
+        datasets.push({
+          label: 'Forecast', data: ahead, borderColor: '#8a4b00', borderDash: [6, 4], pointRadius: 0, fill: false,
+        });
       }
-      case 'tool_executing': {
-        const params = summarize(ev.parameters);
-        return `${ev.tool}(${params})`;
-      }
-      case 'tool_completed': {
-        const result = summarize(ev.result);
-        return `${ev.tool} done in ${duration(ev.duration_ms)}${result ? `: ${result}` : ''}`;
-      }
-      case 'agent_completed': {
-        const reason = ev.reason ? `: ${ev.reason}` : '';
-        return `${ev.status} in ${duration(ev.duration_ms)}${reason}`;
-      }
-      case 'run_completed':
-        return ev.degraded ? 'answer ready (degraded: some steps used fallbacks)' : 'answer ready';
-      case 'run_failed':
-        return `failed: ${ev.message} (${ev.code})`;
-      default:
-        return '';
+      chat.charts.push(new Chart(dailyCanvas, {
+        type: 'line',
+        data: { labels, datasets },
+        options: {
+          ...common,
+          interaction: { mode: 'index', intersect: false },
+          plugins: {
+            legend: { display: forecast.length > 0 },
+            tooltip: { callbacks: { label: (c) => (c.parsed.y === null ? '' : `${c.dataset.label}: ${money(c.parsed.y)}`) } },
+          },
+          scales: {
+            x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 6, callback(v) { return String(this.getLabelForValue(v)).slice(5); } } },
+            y: { beginAtZero: true, ticks: { callback: moneyTick } },
+          },
+        },
+      }));
     }
   }
 
-  function keepScrolledToEnd(container, force) {
-    const nearEnd = container.scrollHeight - container.scrollTop - container.clientHeight < 120;
-    if (force || nearEnd) container.scrollTop = container.scrollHeight;
+  // ---- recommendations
+
+  function recommendationsSection(recs) {
+    const sec = make('section', 'recs');
+    sec.append(make('h4', null, 'Recommendations'));
+    const table = make('table', 'recommendations');
+    table.append(make('caption', 'visually-hidden', 'Recommendations; the column headers sort the table'));
+    const head = make('tr');
+    const ths = [];
+    for (const col of SORTABLE) {
+      const th = make('th');
+      th.scope = 'col';
+      th.dataset.sort = col.key;
+      if (col.numeric) th.className = 'num';
+      th.setAttribute('aria-sort', col.key === 'rank' ? 'ascending' : 'none');
+      const btn = make('button', 'sort-button', col.label);
+      btn.type = 'button';
+      th.append(btn);
+      ths.push(th);
+      head.append(th);
+    }
+    const thead = make('thead');
+    thead.append(head);
+    const tbody = make('tbody');
+    const rows = recs.map((r, i) => ({ data: { ...r, rank: i + 1 }, tr: recommendationRow(r, i + 1) }));
+    for (const r of rows) tbody.append(r.tr);
+    table.append(thead, tbody);
+    const state = { key: 'rank', dir: 'ascending' };
+    // Click a header (or its button, by keyboard) to sort by it; again to reverse. Savings sort
+    // smallest first on the first click, since the table starts ranked largest first.
+    for (const th of ths) {
+      th.addEventListener('click', () => {
+        const key = th.dataset.sort;
+        state.dir = state.key === key && state.dir === 'ascending' ? 'descending' : 'ascending';
+        state.key = key;
+        const col = SORTABLE.find((c) => c.key === key);
+        const value = (d) => (col.ordinal ? RANK[d[key]] || 0 : col.numeric ? Number(d[key]) || 0 : String(d[key] || '').toLowerCase());
+        rows.sort((a, b) => {
+          const va = value(a.data);
+          const vb = value(b.data);
+          const c = va < vb ? -1 : va > vb ? 1 : a.data.rank - b.data.rank;
+          return state.dir === 'ascending' ? c : -c;
+        });
+        for (const r of rows) tbody.append(r.tr);
+        for (const other of ths) other.setAttribute('aria-sort', other === th ? state.dir : 'none');
+        table.dataset.sortKey = key;
+        table.dataset.sortDir = state.dir;
+      });
+    }
+    const wrap = scrollRegion('table-scroll', 'Recommendations');
+    wrap.append(table);
+    sec.append(wrap);
+    return sec;
+  }
+
+  function recommendationRow(r, rank) {
+    const tr = make('tr');
+    tr.dataset.recommendationId = r.id || '';
+    tr.dataset.savings = String(Number(r.monthly_savings_usd) || 0);
+    const title = make('td', 'rec-title');
+    const details = make('details');
+    details.append(make('summary', null, r.title || r.id || 'Recommendation'));
+    if (r.evidence) details.append(make('p', 'rec-evidence', r.evidence));
+    if (Array.isArray(r.steps) && r.steps.length) {
+      const ol = make('ol', 'rec-steps');
+      for (const s of r.steps) ol.append(make('li', null, s));
+      details.append(ol);
+    }
+    title.append(details);
+    if (r.lever) title.append(make('span', 'rec-lever', r.lever.replace(/_/g, ' ')));
+    tr.append(make('td', 'num', String(rank)), title,
+      make('td', 'num rec-savings', money(r.monthly_savings_usd)),
+      level(r.confidence), level(r.effort), level(r.risk));
+    return tr;
+  }
+
+  function level(v) {
+    const td = make('td', 'level', v || '—');
+    if (v) td.dataset.level = v;
+    return td;
+  }
+
+  // ---- action plan
+
+  function actionPlanSection(plan, recs) {
+    const sec = make('section', 'action-plan');
+    sec.append(make('h4', null, 'Action plan'));
+    const groups = new Map();
+    for (const step of plan) {
+      const when = step.when || 'later';
+      if (!groups.has(when)) groups.set(when, []);
+      groups.get(when).push(step);
+    }
+    const titles = new Map(recs.map((r, i) => [r.id, `#${i + 1}`]));
+    for (const [when, steps] of groups) {
+      sec.append(make('h5', 'plan-when', when.charAt(0).toUpperCase() + when.slice(1)));
+      const ol = make('ol', 'plan-steps');
+      for (const step of steps) {
+        const li = make('li', 'plan-step');
+        li.dataset.recommendationId = step.recommendation_id || '';
+        const text = make('span', 'step-text', step.text || '');
+        const ref = titles.get(step.recommendation_id);
+        const copy = make('button', 'copy-step secondary', 'Copy');
+        copy.type = 'button';
+        copy.setAttribute('aria-label', `Copy step: ${truncate(step.text || '', 80)}`);
+        copy.addEventListener('click', () => copyStep(copy, step.text || ''));
+        li.append(text);
+        if (ref) li.append(make('span', 'step-ref', ref));
+        li.append(copy);
+        ol.append(li);
+      }
+      sec.append(ol);
+    }
+    return sec;
+  }
+
+  async function copyStep(button, text) {
+    let ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      }
+    } catch (e) { ok = false; } // denied (no focus, no permission): fall back below
+    if (!ok) {
+      ok = copyWithSelection(text);
+      button.focus(); // the selection moved it to the hidden text area
+    }
+    button.textContent = ok ? 'Copied' : 'Copy failed';
+    button.dataset.copied = String(ok);
+    announce(ok ? 'Step copied to the clipboard.' : 'Could not copy; select the text instead.');
+    setTimeout(() => { button.textContent = 'Copy'; }, 2000);
+  }
+
+  // For pages served over plain http on a LAN address, where navigator.clipboard is missing.
+  function copyWithSelection(text) {
+    const area = make('textarea', 'visually-hidden');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
   }
 
   // ---------------------------------------------------------------- alerts
@@ -910,6 +1757,7 @@
     while (el.alerts.children.length > 5) el.alerts.firstElementChild.remove();
   }
 
+
   // ---------------------------------------------------------------- sending
 
   function updateSendEnabled() {
@@ -919,14 +1767,15 @@
   }
 
   function sendMessage(raw) {
-    const text = raw.trim();
-    if (!text) return;
+    const text = String(raw || '').trim();
+    if (!text) return undefined;
     if (text.length > MESSAGE_MAX) return showAlert(`Questions are limited to ${MESSAGE_MAX} characters.`);
     if (!conn.ready) return showAlert('Not connected yet; your message was not sent.');
     if (chat.pending) return undefined;
     const frame = { type: 'user_message', client_msg_id: uuid(), text };
     if (chat.threadId) frame.thread_id = chat.threadId;
     const turn = addTurn(text, frame.client_msg_id);
+    setTurnStatus(turn, 'Sending…');
     if (!sendFrame(frame)) {
       failTurn(turn, 'Not sent: the connection is down.');
       return undefined;
@@ -935,6 +1784,7 @@
     armAcceptTimeout(chat.pending);
     el.message.value = '';
     updateSendEnabled();
+    turn.scrollIntoView({ block: 'start', behavior: 'smooth' });
     return undefined;
   }
 
@@ -947,25 +1797,6 @@
       if (!el.message.value) el.message.value = pending.frame.text;
       updateSendEnabled();
     }, ACCEPT_TIMEOUT_MS);
-  }
-
-  function resetChat() {
-    if (chat.pending) {
-      clearTimeout(chat.pending.timer);
-      chat.dismissedMsgIds.add(chat.pending.frame.client_msg_id);
-    }
-    for (const [runId, run] of chat.runs) if (!run.finished) chat.dismissedRuns.add(runId);
-    chat.threadId = null;
-    chat.pending = null;
-    chat.turnsByClientMsgId.clear();
-    chat.runs.clear();
-    for (const node of Array.from(el.answer.children)) if (node !== el.answerEmpty) node.remove();
-    for (const node of Array.from(el.timeline.children)) if (node !== el.timelineEmpty) node.remove();
-    el.alerts.replaceChildren();
-    el.answerEmpty.hidden = false;
-    el.timelineEmpty.hidden = false;
-    el.message.value = '';
-    updateSendEnabled();
   }
 
   // ---------------------------------------------------------------- usage upload
@@ -1265,11 +2096,7 @@
       body.append(tr);
     }
     table.append(body);
-    // A scrolling box: focusable and named, so that it can be scrolled with the keyboard.
-    const wrap = make('div', 'table-wrap');
-    wrap.tabIndex = 0;
-    wrap.setAttribute('role', 'region');
-    wrap.setAttribute('aria-label', `Problems in ${name}`);
+    const wrap = scrollRegion('table-wrap', `Problems in ${name}`);
     wrap.append(table);
     box.append(wrap);
     if (total > problems.length) {
@@ -1393,7 +2220,7 @@
 
   function endDrag() {
     upload.dragDepth = 0;
-    el.conversation.classList.remove('drop-active');
+    el.dropZone.classList.remove('drop-active');
     el.dropHint.hidden = true;
   }
 
@@ -1418,28 +2245,28 @@
   // Capture phase, so that a drop on any part of the conversation (the answers, the message
   // box) is seen here first, even a synthetic event that does not bubble.
   const capture = { capture: true };
-  el.conversation.addEventListener('dragenter', (e) => {
+  el.dropZone.addEventListener('dragenter', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
     upload.dragDepth += 1;
-    el.conversation.classList.add('drop-active');
+    el.dropZone.classList.add('drop-active');
     el.dropHint.hidden = false;
   }, capture);
-  el.conversation.addEventListener('dragover', (e) => {
+  el.dropZone.addEventListener('dragover', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = upload.busy ? 'none' : 'copy';
-    if (!el.conversation.classList.contains('drop-active')) {
-      el.conversation.classList.add('drop-active');
+    if (!el.dropZone.classList.contains('drop-active')) {
+      el.dropZone.classList.add('drop-active');
       el.dropHint.hidden = false;
     }
   }, capture);
-  el.conversation.addEventListener('dragleave', (e) => {
+  el.dropZone.addEventListener('dragleave', (e) => {
     if (!hasFiles(e)) return;
     upload.dragDepth = Math.max(0, upload.dragDepth - 1);
-    if (upload.dragDepth === 0 || (e.relatedTarget && !el.conversation.contains(e.relatedTarget))) endDrag();
+    if (upload.dragDepth === 0 || (e.relatedTarget && !el.dropZone.contains(e.relatedTarget))) endDrag();
   }, capture);
-  el.conversation.addEventListener('drop', (e) => {
+  el.dropZone.addEventListener('drop', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
     e.stopPropagation();
@@ -1450,7 +2277,7 @@
   window.addEventListener('dragover', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
-    if (!el.conversation.contains(e.target)) e.dataTransfer.dropEffect = 'none';
+    if (!el.dropZone.contains(e.target)) e.dataTransfer.dropEffect = 'none';
   });
   window.addEventListener('drop', (e) => { if (hasFiles(e)) { e.preventDefault(); endDrag(); } });
   window.addEventListener('dragend', endDrag);
@@ -1469,12 +2296,21 @@
     startUpload(file);
   });
 
+
   // ---------------------------------------------------------------- wiring
 
   el.loginForm.addEventListener('submit', onLoginSubmit);
-  el.modeToggle.addEventListener('click', () => setSignupMode(!signupMode));
   el.logout.addEventListener('click', () => { logOut(); });
-  el.newThread.addEventListener('click', () => { resetChat(); el.message.focus(); });
+  el.newChat.addEventListener('click', () => startNewChat(true));
+  el.historyLink.addEventListener('click', (e) => { // a hash link would change the open thread
+    e.preventDefault();
+    el.sidebar.scrollIntoView({ behavior: 'smooth' });
+    el.sidebar.focus({ preventScroll: true });
+  });
+  document.querySelector('.skip-link').addEventListener('click', (e) => {
+    e.preventDefault(); // #message in the address would read as "no thread open"
+    el.message.focus();
+  });
   el.composer.addEventListener('submit', (e) => { e.preventDefault(); sendMessage(el.message.value); });
   el.message.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -1482,10 +2318,46 @@
       sendMessage(el.message.value);
     }
   });
-  for (const b of document.querySelectorAll('.example')) {
-    b.addEventListener('click', () => sendMessage(b.dataset.example));
+  // An example question fills the box (so it can be read there) and is sent at once.
+  for (const b of el.examples.querySelectorAll('button.example')) {
+    b.addEventListener('click', () => {
+      el.message.value = b.textContent.trim();
+      sendMessage(el.message.value);
+    });
   }
-  window.addEventListener('online', () => { if (session && !conn.ws) connect(); });
+  window.addEventListener('hashchange', onLocationChange);
+  window.addEventListener('popstate', onLocationChange);
+  window.addEventListener('online', () => {
+    if (!session) return;
+    conn.attempt = 0;
+    if (!conn.ws) connect();
+  });
+  window.addEventListener('offline', () => {
+    if (session && !conn.ready) setStatus('offline', 'no network; reconnects when it is back');
+  });
+
+  // For diagnostics and browser tests: the live socket and a read-only view of the client state.
+  // Nothing here that the page does not already hold; tokens are not exposed.
+  window.apex = Object.freeze({
+    get socket() { return conn.ws; },
+    get state() {
+      const runs = {};
+      for (const [id, r] of chat.runs) {
+        runs[id] = { state: r.panel.dataset.state, last_seq: r.applied, held: r.held.size, events: r.events,
+          finished: r.finished, progress: r.progress };
+      }
+      return {
+        status: el.status.dataset.state,
+        connected: conn.ready,
+        reconnect_attempt: conn.attempt,
+        user_id: session ? session.user_id : null,
+        email: session ? session.email : null,
+        thread_id: chat.threadId,
+        pending_client_msg_id: chat.pending ? chat.pending.frame.client_msg_id : null,
+        runs,
+      };
+    },
+  });
 
   session = loadSession();
   if (session) {
