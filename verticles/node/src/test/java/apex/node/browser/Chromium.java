@@ -42,12 +42,14 @@ final class Chromium implements AutoCloseable {
   static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
 
   final ChromeDriver driver;
+  private final ChromeDriverService service;
   private final Path shots;
   private final List<Pattern> expectedErrors = new ArrayList<>();
   private final List<LogEntry> console = new ArrayList<>();
   private int step;
 
-  private Chromium(ChromeDriver driver, Path shots) {
+  private Chromium(ChromeDriverService service, ChromeDriver driver, Path shots) {
+    this.service = service;
     this.driver = driver;
     this.shots = shots;
   }
@@ -62,12 +64,13 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  /** One chromedriver for the test class, on a free loopback port, its log in target/chromedriver.log. */
-  static ChromeDriverService startService() {
+  /** A chromedriver on a free loopback port, its log in target/chromedriver.log; quitting its session stops it. */
+  private static ChromeDriverService startService() {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(DRIVER.toFile()) // an explicit driver: Selenium Manager is never asked
         .usingAnyFreePort()
         .withLogFile(SCREENSHOTS.getParent().resolve("chromedriver.log").toFile())
+        .withAppendLog(true)
         .build();
     try {
       service.start();
@@ -77,8 +80,8 @@ final class Chromium implements AutoCloseable {
     return service;
   }
 
-  /** A fresh browser (fresh profile) for the test named {@code name}; its old screenshots are removed. */
-  static Chromium open(ChromeDriverService service, String name) {
+  /** A fresh chromedriver and browser (fresh profile) for the test named {@code name}; its old screenshots are removed. */
+  static Chromium open(String name) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BINARY.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
@@ -100,7 +103,13 @@ final class Chromium implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Chromium(new ChromeDriver(service, options), shots);
+    ChromeDriverService service = startService();
+    try {
+      return new Chromium(service, new ChromeDriver(service, options), shots);
+    } catch (RuntimeException e) {
+      service.stop();
+      throw e;
+    }
   }
 
   /** Runs {@code script} in every new document before the page's own scripts. */
@@ -171,7 +180,11 @@ final class Chromium implements AutoCloseable {
 
   @Override
   public void close() {
-    driver.quit();
+    try {
+      driver.quit();
+    } finally {
+      service.stop(); // already stopped by quit, unless quit failed
+    }
   }
 
   /** A timeout's message with what the page showed, for a wait that depends on the server. */
