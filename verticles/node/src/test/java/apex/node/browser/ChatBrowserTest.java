@@ -249,7 +249,6 @@ class ChatBrowserTest {
     browser.shot("login");
     browser.present("#email").sendKeys("browser-" + UUID.randomUUID() + "@example.com");
     browser.present("#password").sendKeys(PASSWORD);
-    if (browser.all("#signup-submit").isEmpty()) { browser.present("#mode-toggle").click(); browser.present("#login-submit").click(); } else // TEMP
     browser.present("#signup-submit").click();
     try {
       browser.until("#status connected after sign-up",
