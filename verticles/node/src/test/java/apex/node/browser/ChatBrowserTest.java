@@ -271,7 +271,7 @@ class ChatBrowserTest {
     browser.until("#send enabled", d -> d.findElement(By.id("send")).isEnabled());
     browser.present("#send").click();
     String runId = browser.until("#run with a run id", d -> d.findElements(By.cssSelector("#run[data-run-id]")).stream()
-        .map(run -> run.getAttribute("data-run-id")).filter(id -> id != null && !id.isBlank()).findFirst().orElse(null));
+        .map(run -> run.getDomAttribute("data-run-id")).filter(id -> id != null && !id.isBlank()).findFirst().orElse(null));
     browser.shot("asked");
     return runId;
   }
@@ -281,16 +281,16 @@ class ChatBrowserTest {
     String state;
     try {
       state = browser.until("run " + runId + " to end", RUN_WAIT, d -> {
-        String s = d.findElement(By.id("run")).getAttribute("data-state");
+        String s = d.findElement(By.id("run")).getDomAttribute("data-state");
         return List.of("completed", "failed", "stopped").contains(s) ? s : null;
       });
     } catch (TimeoutException e) {
       throw Chromium.explain(e, "#run " + browser.present("#run").getText() + "; #status "
-          + browser.present("#status").getAttribute("data-state"));
+          + browser.present("#status").getDomAttribute("data-state"));
     }
     assertEquals(expected, state, "#run data-state; #run-progress says: "
         + browser.all("#run-progress").stream().map(WebElement::getText).toList());
-    assertEquals(runId, browser.present("#run").getAttribute("data-run-id"));
+    assertEquals(runId, browser.present("#run").getDomAttribute("data-run-id"));
   }
 
   /** Clicking the savings header sorts the rows one way, clicking it again the other way. */
@@ -355,7 +355,7 @@ class ChatBrowserTest {
   }
 
   private List<Long> seqs(String css) {
-    return browser.all(css).stream().map(e -> Long.parseLong(e.getAttribute("data-seq"))).toList();
+    return browser.all(css).stream().map(e -> Long.parseLong(e.getDomAttribute("data-seq"))).toList();
   }
 
   // ------------------------------------------------------------------------------------ fixtures
