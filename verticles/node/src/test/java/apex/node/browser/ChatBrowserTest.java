@@ -249,7 +249,7 @@ class ChatBrowserTest {
     browser.shot("login");
     browser.present("#email").sendKeys("browser-" + UUID.randomUUID() + "@example.com");
     browser.present("#password").sendKeys(PASSWORD);
-    browser.present("#signup-submit").click();
+    browser.click("#signup-submit");
     try {
       browser.until("#status connected after sign-up",
           d -> !d.findElements(By.cssSelector("#status[data-state='connected']")).isEmpty());
@@ -261,15 +261,13 @@ class ChatBrowserTest {
 
   private void upload(Path file) {
     browser.present("#upload-input").sendKeys(file.toAbsolutePath().toString());
-    browser.until("#upload-button enabled", d -> d.findElement(By.id("upload-button")).isEnabled());
-    browser.present("#upload-button").click();
+    browser.click("#upload-button");
   }
 
   /** Sends {@code question}; returns the run id the page shows for it. */
   private String ask(String question) {
     browser.present("#message").sendKeys(question);
-    browser.until("#send enabled", d -> d.findElement(By.id("send")).isEnabled());
-    browser.present("#send").click();
+    browser.click("#send");
     String runId = browser.until("#run with a run id", d -> d.findElements(By.cssSelector("#run[data-run-id]")).stream()
         .map(run -> run.getDomAttribute("data-run-id")).filter(id -> id != null && !id.isBlank()).findFirst().orElse(null));
     browser.shot("asked");
@@ -297,10 +295,10 @@ class ChatBrowserTest {
   private void assertSortsBySavings() {
     List<Double> before = savings();
     assertTrue(before.stream().distinct().count() >= 2, "at least two different savings to sort: " + before);
-    browser.present("#recommendations th[data-sort='monthly_savings_usd']").click();
+    browser.click("#recommendations th[data-sort='monthly_savings_usd']");
     int first = browser.until("savings in order after the first click", d -> order(savings()) != 0 ? order(savings()) : null);
     browser.shot("sorted-once");
-    browser.present("#recommendations th[data-sort='monthly_savings_usd']").click();
+    browser.click("#recommendations th[data-sort='monthly_savings_usd']");
     browser.until("savings in the other order after the second click", d -> order(savings()) == -first);
     assertEquals(before.size(), savings().size(), "sorting keeps every row");
   }

@@ -155,6 +155,15 @@ final class Chromium implements AutoCloseable {
         .filter(WebElement::isDisplayed).findFirst().orElse(null));
   }
 
+  /** Clicks the first element matching {@code css} once it is displayed and enabled, scrolled to the middle
+   * of the window first so that no sticky bar covers it. */
+  void click(String css) {
+    WebElement element = until(css + " to be clickable", d -> d.findElements(By.cssSelector(css)).stream()
+        .filter(e -> e.isDisplayed() && e.isEnabled()).findFirst().orElse(null));
+    js("arguments[0].scrollIntoView({ block: 'center', inline: 'center' })", element);
+    element.click();
+  }
+
   List<WebElement> all(String css) {
     return driver.findElements(By.cssSelector(css));
   }
