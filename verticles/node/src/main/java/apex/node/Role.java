@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /** The verticles a node can run, in the order a node deploys them (the edge last, once the mesh is up). */
-enum Role {
+public enum Role {
   AUTH("auth", AuthVerticle::new),
   SUPERVISOR("supervisor", SupervisorVerticle::new),
   TRIAGE("triage", TriageVerticle::new),
@@ -32,7 +32,7 @@ enum Role {
     this.factory = factory;
   }
 
-  static List<Role> all() {
+  public static List<Role> all() {
     return List.of(values());
   }
 

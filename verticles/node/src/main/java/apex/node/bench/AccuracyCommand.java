@@ -1,7 +1,6 @@
 package apex.node.bench;
 
 import apex.runtime.config.ApexConfig;
-import apex.runtime.config.ConfigLoader;
 import apex.runtime.devservices.DevServices;
 import apex.runtime.storage.Postgres;
 import apex.runtime.storage.RedisStore;
@@ -51,8 +50,7 @@ public final class AccuracyCommand implements Callable<Integer> {
     try (DevServices services = DevServices.startEphemeral()) {
       Vertx vertx = Vertx.vertx();
       try {
-        ApexConfig config = new ConfigLoader(Map.of()).load(null, Map.of("profile", "test",
-            "pg.url", services.pgUrl(), "redis.url", services.redisUrl()));
+        ApexConfig config = BenchConfig.of(services, Map.of());
         Postgres.migrate(vertx, config, "usage").await();
         Pool pool = Postgres.pool(vertx, config);
         SavingsAccuracy accuracy = new SavingsAccuracy(vertx, pool, RedisStore.api(vertx, config));

@@ -6,9 +6,9 @@ import apex.data.usage.AggregateCache;
 import apex.data.usage.AnalysisSql;
 import apex.data.usage.UsageWriter;
 import apex.node.NodeLauncher.RunningNode;
-import apex.node.RunBenchNode;
+import apex.node.NodeLauncher;
+import apex.node.Role;
 import apex.runtime.config.ApexConfig;
-import apex.runtime.config.ConfigLoader;
 import apex.runtime.devservices.DevServices;
 import apex.runtime.pricing.PricingCatalog;
 import apex.runtime.storage.Postgres;
@@ -20,14 +20,11 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +32,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code apex bench run}: how long a full run (triage → data → optimizer → report) takes over one
@@ -120,14 +116,12 @@ public final class RunBench implements Callable<Integer> {
       System.err.println("apex bench run: " + problem);
       return EXIT_USAGE;
     }
-    Path dir = null;
     DevServices services = null;
     RunningNode node = null;
     RunBenchClient client = null;
     try {
-      dir = Files.createTempDirectory("apex-runbench");
-      services = DevServices.start(dir, freePort(), freePort());
-      node = RunBenchNode.startAll(config(services)).await();
+      services = DevServices.startEphemeral();
+      node = NodeLauncher.start(config(services), Role.all(), 1).await();
       client = new RunBenchClient(node.httpPort(), waitSeconds);
       measure(node, services, client);
       return 0;
@@ -144,13 +138,12 @@ public final class RunBench implements Callable<Integer> {
       if (services != null) {
         services.close();
       }
-      deleteTree(dir);
     }
   }
 
   private void measure(RunningNode node, DevServices services, RunBenchClient client) throws Exception {
     String email = "runbench-" + UUID.randomUUID() + "@example.com";
-    String password = "runbench-" + UUID.randomUUID();
+    String password = UUID.randomUUID().toString(); // a throw-away account on throw-away databases
     String userId = client.signup(email, password);
     LocalDate last = LocalDate.now(ZoneOffset.UTC);
     LocalDate first = last.minusDays(WINDOW_DAYS - 1L);
@@ -241,38 +234,19 @@ public final class RunBench implements Callable<Integer> {
     return rounds;
   }
 
-  /** The test profile against the bench's own databases, on a free HTTP port, local bus. */
+  /**
+   * The bench's config, on a free HTTP port. The deployed limits (a run 60 s, a data call 30 s)
+   * would turn a slow run into a failed or degraded one; the bench wants the time a full run takes,
+   * so it lifts them and says so.
+   */
   static ApexConfig config(DevServices services) {
-    Map<String, String> overrides = new LinkedHashMap<>();
-    overrides.put("profile", "test");
-    overrides.put("pg.url", services.pgUrl());
-    overrides.put("redis.url", services.redisUrl());
+    Map<String, String> overrides = new LinkedHashMap<>(LIFTED_LIMITS);
     overrides.put("http.port", "0");
-    overrides.put("cluster.name", "apex-runbench-" + UUID.randomUUID());
-    // The deployed limits (a run 60 s, a data call 30 s) would turn a slow run into a failed or
-    // degraded one; the bench wants the time a full run takes, so it lifts them and says so.
-    overrides.putAll(LIFTED_LIMITS);
-    return new ConfigLoader(Map.of()).load(null, overrides);
+    return BenchConfig.of(services, overrides);
   }
 
   static double ms(RunBenchClient.Run run) {
     return run.elapsedNanos() / 1e6;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("apex bench run: could not delete " + dir + ": " + e.getMessage());
-    }
-  }
 }

@@ -4,6 +4,7 @@ import apex.data.demo.DemoUsage;
 import apex.data.demo.DemoUsageGenerator;
 import apex.data.demo.UsageCsv;
 import apex.node.NodeLauncher;
+import apex.node.Role;
 import apex.runtime.TestServices;
 import apex.runtime.pricing.PricingCatalog;
 import io.vertx.core.Future;
@@ -30,7 +31,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,8 +90,8 @@ class ChatBrowserTest {
   @BeforeAll
   static void start() {
     Chromium.requireInstalled();
-    @SuppressWarnings("unchecked") // a raw List: the Role type is not visible from this package
-    Future<NodeLauncher.RunningNode> started = NodeLauncher.start(TestServices.config(Map.of("http.port", "0")), allRoles(), 1);
+    Future<NodeLauncher.RunningNode> started = NodeLauncher.start(TestServices.config(Map.of("http.port", "0")),
+        Role.all(), 1);
     node = await(started);
     baseUrl = "http://127.0.0.1:" + node.httpPort() + "/";
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -368,16 +368,6 @@ class ChatBrowserTest {
       return Files.writeString(dir.resolve(name), content);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Every role: {@code apex.node.Role} is package-private, so its constants are looked up by name. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List allRoles() {
-    try {
-      return Arrays.asList(Class.forName("apex.node.Role").getEnumConstants());
-    } catch (ClassNotFoundException e) {
-      throw new AssertionError(e);
     }
   }
 

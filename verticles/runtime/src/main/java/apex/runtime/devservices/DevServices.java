@@ -11,17 +11,22 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Embedded PostgreSQL and Redis for development and tests. On fixed ports (dev) a service already
  * listening is reused, so several local nodes of one dev cluster share one database; the node that
- * started a service stops it on {@link #close()}.
+ * started a service stops it on {@link #close()}. Ephemeral services (tests, benchmarks) also
+ * delete their data then.
  */
 public final class DevServices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevServices.class);
 
   private EmbeddedPostgres postgres;
   private RedisServer redis;
+  /** The data folder of ephemeral services, deleted on close; null for dev services. */
+  private Path throwaway;
   private String pgUrl;
   private String redisUrl;
 
@@ -33,9 +38,12 @@ public final class DevServices implements AutoCloseable {
     return services;
   }
 
-  /** Tests: free ports, throw-away data. */
+  /** Tests and benchmarks: free ports, throw-away data deleted on {@link #close()}. */
   public static DevServices startEphemeral() throws IOException {
-    return start(Files.createTempDirectory("apex-dev"), freePort(), freePort());
+    Path dir = Files.createTempDirectory("apex-dev");
+    DevServices services = start(dir, freePort(), freePort());
+    services.throwaway = dir;
+    return services;
   }
 
   public String pgUrl() {
@@ -113,6 +121,13 @@ public final class DevServices implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("stopping embedded PostgreSQL: {}", e.getMessage());
+    }
+    if (throwaway != null) {
+      try (Stream<Path> paths = Files.walk(throwaway)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        LOG.warn("deleting {}: {}", throwaway, e.getMessage());
+      }
     }
   }
 }
