@@ -18,6 +18,7 @@ import apex.data.ingest.UploadIngest;
 import apex.data.ingest.UsageFileParser;
 import apex.data.usage.AggregateCache;
 import apex.data.usage.CatalogCost;
+import apex.data.usage.RollupBackfill;
 import apex.data.usage.UploadStore;
 import apex.data.usage.UsageAggregates;
 import apex.data.usage.UsageAnalysis;
@@ -34,7 +35,8 @@ import java.util.List;
  * Owns usage records: takes uploads (parsed off the event loop, stored all or nothing), lists and
  * deletes them, and answers the analyses over them. Each analysis runs as a tool the user sees in
  * the data card, with its parameters, duration and a summary of what it found; results are cached
- * per data version, which every stored upload and every delete moves on.
+ * per data version, which every stored upload and every delete moves on. Uploads stored before the
+ * analyses read rollups are rolled up before it serves ({@link RollupBackfill}).
  */
 public class DataVerticle extends ApexVerticle {
   private UsageAggregates aggregates;
@@ -57,7 +59,7 @@ public class DataVerticle extends ApexVerticle {
       uploads = new UploadStore(pool);
       writer = new UsageWriter(pool);
       parser = new UsageFileParser(CatalogCost.of(catalog));
-      return Future.all(List.of(
+      return new RollupBackfill(pool).run().compose(rolledUp -> Future.all(List.of(
               serveStage(Addresses.STAGE_DATA, Agent.DATA, this::analyse),
               serve(Addresses.DATA_COVERAGE, this::coverage),
               serve(Addresses.DATA_INGEST, this::ingest),
@@ -68,7 +70,7 @@ public class DataVerticle extends ApexVerticle {
                 return uploads.delete(query.userId(), query.id())
                     .compose(v -> cache.bump(query.userId()))
                     .map(v -> new JsonObject().put("deleted", query.id()));
-              })))
+              }))))
           .compose(v -> settings.flag("demo.seed")
               ? new DemoSeeder(vertx, settings, calls, redis(), cache, pool, writer, catalog).seed()
               : Future.succeededFuture());

@@ -160,6 +160,8 @@ final class IngestBench implements Callable<Integer> {
   }
 
   private static void deleteUser(Pool pool, String user) {
+    pool.preparedQuery("DELETE FROM usage.usage_records WHERE upload_id IN (SELECT id FROM usage.uploads WHERE user_id = $1)")
+        .execute(Tuple.of(user)).await();
     pool.preparedQuery("DELETE FROM usage.uploads WHERE user_id = $1").execute(Tuple.of(user)).await();
   }
 

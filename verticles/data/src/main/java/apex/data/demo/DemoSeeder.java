@@ -78,7 +78,7 @@ public final class DemoSeeder {
   }
 
   private Future<Void> seedIfEmpty(String userId) {
-    return pool.preparedQuery("SELECT count(*) AS n FROM usage.usage_records WHERE user_id = $1")
+    return pool.preparedQuery("SELECT coalesce(sum(rows), 0) AS n FROM usage.uploads WHERE user_id = $1")
         .execute(Tuple.of(userId))
         .compose(rows -> rows.iterator().next().getLong("n") > 0
             ? Future.succeededFuture()

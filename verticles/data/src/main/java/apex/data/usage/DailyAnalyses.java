@@ -17,8 +17,8 @@ import static apex.data.usage.WindowSql.list;
 import static apex.data.usage.WindowSql.single;
 
 /**
- * Spend day by day: the days that stand out, and where the month is heading. Only UTC days with
- * data take part; a day without rows is unknown, not a day of zero spend.
+ * Spend day by day, from the hourly rollups: the days that stand out, and where the month is heading.
+ * Only UTC days with data take part; a day without rows is unknown, not a day of zero spend.
  */
 public class DailyAnalyses {
 
@@ -68,8 +68,8 @@ public class DailyAnalyses {
   static final String FORECAST = """
       WITH days AS (SELECT %s AS day, coalesce(sum(cost_usd), 0)::float8 AS cost %s GROUP BY 1),
       recent AS (SELECT cost FROM days WHERE day <> ALL ($5::date[]) ORDER BY day DESC LIMIT 7),
-      month AS (SELECT coalesce(sum(cost_usd), 0)::float8 AS cost FROM usage.usage_records
-                 WHERE user_id = $1 AND ts >= $4 AND ts < $3),
+      month AS (SELECT coalesce(sum(cost_usd), 0)::float8 AS cost FROM usage.usage_hourly
+                 WHERE user_id = $1 AND hour >= $4 AND hour < $3),
       rates AS (SELECT (SELECT count(*) FROM days) AS days_with_data, (SELECT cost FROM month) AS month_to_date,
                        (SELECT coalesce(avg(cost), 0) FROM recent) AS run_rate,
                        (SELECT coalesce(regr_slope(cost, day - DATE '2000-01-01'), 0) FROM days) AS trend)

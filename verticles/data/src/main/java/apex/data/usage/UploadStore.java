@@ -15,12 +15,9 @@ import java.util.List;
 /** A user's uploads: what each held, listed newest first, and deleted with all their rows. */
 public final class UploadStore {
   private static final String SUMMARY = """
-      SELECT u.id, u.source, u.format, u.rows, u.created_at, u.fields, min(r.ts) AS first_ts, max(r.ts) AS last_ts,
-             round(coalesce(sum(r.cost_usd), 0), 6)::float8 AS cost_usd,
-             coalesce(array_agg(DISTINCT r.model) FILTER (WHERE r.cost_usd IS NULL), '{}') AS unpriced
-        FROM usage.uploads u LEFT JOIN usage.usage_records r ON r.upload_id = u.id
-       WHERE u.user_id = $1 %s
-       GROUP BY u.id ORDER BY u.created_at DESC""";
+      SELECT id, source, format, rows, created_at, fields, first_ts, last_ts, round(cost_usd, 6)::float8 AS cost_usd,
+             unpriced
+        FROM usage.uploads WHERE user_id = $1 %s ORDER BY created_at DESC""";
 
   private final Pool pool;
 
@@ -37,19 +34,24 @@ public final class UploadStore {
   }
 
   public Future<UploadSummary> get(String userId, String uploadId) {
-    return pool.preparedQuery(SUMMARY.formatted("AND u.id = $2")).execute(Tuple.of(userId, uploadId))
+    return pool.preparedQuery(SUMMARY.formatted("AND id = $2")).execute(Tuple.of(userId, uploadId))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ErrorCode.NOT_FOUND.failure("upload not found: " + uploadId))
             : Future.succeededFuture(summary(rows.iterator().next())));
   }
 
-  /** Deletes the upload and its rows; not found unless it is this user's. */
+  /**
+   * Deletes the upload and its rows (its rollups go with it, by foreign key); not found unless it is
+   * this user's. The calls have no foreign key to their upload (V5__rollups.sql), so they are deleted
+   * here, in the same transaction.
+   */
   public Future<Void> delete(String userId, String uploadId) {
-    return pool.preparedQuery("DELETE FROM usage.uploads WHERE id = $1 AND user_id = $2")
+    return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM usage.uploads WHERE id = $1 AND user_id = $2")
         .execute(Tuple.of(uploadId, userId))
         .compose(result -> result.rowCount() == 0
             ? Future.failedFuture(ErrorCode.NOT_FOUND.failure("upload not found: " + uploadId))
-            : Future.succeededFuture());
+            : conn.preparedQuery("DELETE FROM usage.usage_records WHERE upload_id = $1").execute(Tuple.of(uploadId))
+                .<Void>mapEmpty()));
   }
 
   private static UploadSummary summary(Row row) {

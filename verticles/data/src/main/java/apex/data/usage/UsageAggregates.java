@@ -25,34 +25,38 @@ import static apex.data.usage.WindowSql.single;
 /**
  * The spend aggregates of one user's usage in a {@link Window} of whole UTC days ({@code from} and
  * {@code to} inclusive), and what the data holds: coverage and quality. Each query is its own method
- * so the data verticle can run and report it as a tool. Rows without a price count as requests and
- * tokens but add nothing to cost (see {@link #unpricedModels}).
+ * so the data verticle can run and report it as a tool. All of them read the hourly rollups
+ * ({@link Rollups}), not the calls. Rows without a price count as requests and tokens but add nothing
+ * to cost (see {@link #unpricedModels}).
  */
 public class UsageAggregates {
 
-  private static final String TOKEN_SUMS = "count(*) AS requests, coalesce(sum(input_tokens), 0)::bigint AS input_tokens,"
+  private static final String TOKEN_SUMS = "coalesce(sum(requests), 0)::bigint AS requests,"
+      + " coalesce(sum(input_tokens), 0)::bigint AS input_tokens,"
       + " coalesce(sum(cached_input_tokens), 0)::bigint AS cached_input_tokens,"
       + " coalesce(sum(output_tokens), 0)::bigint AS output_tokens, " + COST;
+  private static final String REQUESTS = "sum(requests)::bigint AS requests";
 
   static final String TOTALS = "SELECT " + TOKEN_SUMS
       + ", coalesce(sum(cache_write_tokens), 0)::bigint AS cache_write_tokens,"
       + " coalesce(sum(reasoning_tokens), 0)::bigint AS reasoning_tokens,"
-      + " count(*) FILTER (WHERE status <> 'ok') AS failed_requests" + IN_WINDOW;
+      + " coalesce(sum(requests) FILTER (WHERE status <> 'ok'), 0)::bigint AS failed_requests" + IN_WINDOW;
   static final String BY_MODEL = "SELECT provider, model, " + TOKEN_SUMS + IN_WINDOW
       + " GROUP BY provider, model ORDER BY cost_usd DESC, requests DESC, provider, model";
-  static final String BY_FEATURE = "SELECT feature, count(*) AS requests, " + COST + IN_WINDOW
+  static final String BY_FEATURE = "SELECT feature, " + REQUESTS + ", " + COST + IN_WINDOW
       + " GROUP BY feature ORDER BY cost_usd DESC, requests DESC, feature";
-  static final String BY_PROVIDER = "SELECT provider, count(*) AS requests, " + COST + IN_WINDOW
+  static final String BY_PROVIDER = "SELECT provider, " + REQUESTS + ", " + COST + IN_WINDOW
       + " GROUP BY provider ORDER BY cost_usd DESC, requests DESC, provider";
   // Average output over successful requests only: failed calls return no text and would make a
   // feature look shorter than it is, which is exactly the figure right-sizing relies on.
-  static final String BY_FEATURE_MODEL = "SELECT feature, provider, model, count(*) AS requests,"
-      + " coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,"
-      + " coalesce(round(avg(output_tokens) FILTER (WHERE status = 'ok'), 2), 0)::float8 AS avg_output_tokens, "
+  static final String BY_FEATURE_MODEL = "SELECT feature, provider, model, " + REQUESTS + ","
+      + " sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,"
+      + " coalesce(round(sum(output_tokens) FILTER (WHERE status = 'ok')"
+      + " / nullif(sum(requests) FILTER (WHERE status = 'ok'), 0), 2), 0)::float8 AS avg_output_tokens, "
       + COST + IN_WINDOW + " GROUP BY feature, provider, model ORDER BY cost_usd DESC, requests DESC, feature, provider, model";
-  static final String BY_DAY = "SELECT " + DAY + " AS day, count(*) AS requests, " + COST + IN_WINDOW
+  static final String BY_DAY = "SELECT " + DAY + " AS day, " + REQUESTS + ", " + COST + IN_WINDOW
       + " GROUP BY 1 ORDER BY 1";
-  static final String UNPRICED = "SELECT DISTINCT model" + IN_WINDOW + " AND cost_usd IS NULL ORDER BY model";
+  static final String UNPRICED = "SELECT DISTINCT model" + IN_WINDOW + " AND unpriced > 0 ORDER BY model";
   /**
    * The watched fields that some upload with rows in the window did not carry at all (its
    * {@code fields} lack them); an upload stored before uploads recorded their fields (NULL) counts as
@@ -64,18 +68,18 @@ public class UsageAggregates {
                    AS watched (field, position)
              WHERE EXISTS (SELECT 1 FROM usage.uploads u
                             WHERE u.user_id = $1 AND NOT (watched.field = ANY (u.fields))
-                              AND EXISTS (SELECT 1 FROM usage.usage_records r
-                                           WHERE r.upload_id = u.id AND r.ts >= $2 AND r.ts < $3))
+                              AND EXISTS (SELECT 1 FROM usage.usage_hourly h
+                                           WHERE h.upload_id = u.id AND h.hour >= $2 AND h.hour < $3))
              ORDER BY watched.position) AS missing_fields""";
-  static final String COVERAGE = "SELECT count(*) AS rows, count(DISTINCT " + DAY + ") AS days_with_data,"
-      + " min(" + DAY + ") AS first_day, max(" + DAY + ") AS last_day, " + MISSING_FIELDS + IN_WINDOW;
-  static final String QUALITY = "SELECT count(*) AS rows,"
-      + " count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_rows,"
-      + " count(*) FILTER (WHERE input_tokens = 0 AND output_tokens = 0) AS rows_without_tokens,"
-      + " count(*) FILTER (WHERE latency_ms IS NULL) AS rows_without_latency,"
-      + " count(*) FILTER (WHERE prompt_hash IS NULL) AS rows_without_prompt_hash,"
-      + " count(*) FILTER (WHERE max_tokens IS NULL) AS rows_without_max_tokens,"
-      + " count(*) FILTER (WHERE finish_reason IS NULL) AS rows_without_finish_reason, " + MISSING_FIELDS + IN_WINDOW;
+  static final String COVERAGE = "SELECT coalesce(sum(requests), 0)::bigint AS rows, count(DISTINCT " + DAY
+      + ") AS days_with_data, min(" + DAY + ") AS first_day, max(" + DAY + ") AS last_day, " + MISSING_FIELDS + IN_WINDOW;
+  static final String QUALITY = "SELECT coalesce(sum(requests), 0)::bigint AS rows,"
+      + " coalesce(sum(unpriced), 0)::bigint AS unpriced_rows,"
+      + " coalesce(sum(without_tokens), 0)::bigint AS rows_without_tokens,"
+      + " coalesce(sum(without_latency), 0)::bigint AS rows_without_latency,"
+      + " coalesce(sum(requests - hashed), 0)::bigint AS rows_without_prompt_hash,"
+      + " coalesce(sum(without_max_tokens), 0)::bigint AS rows_without_max_tokens,"
+      + " coalesce(sum(without_finish_reason), 0)::bigint AS rows_without_finish_reason, " + MISSING_FIELDS + IN_WINDOW;
 
   private final WindowSql sql;
 

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Stores one upload: the {@code uploads} row and all its usage records in a single transaction, so
- * an upload is either entirely visible to the analyses or not at all. Rows go in as column arrays
+ * Stores one upload: the {@code uploads} row, all its usage records and their {@link Rollups} in a
+ * single transaction, so an upload is either entirely visible to the analyses or not at all. Rows go in as column arrays
  * through {@code unnest}, one round trip per {@link #CHUNK_SIZE} rows: a row-by-row batch costs the
  * server a bind and execute per row and was about three times slower (docs/BENCHMARKS.md).
  */
@@ -80,6 +80,7 @@ public class UsageWriter {
     private final Transaction tx;
     private final String userId;
     private final String uploadId;
+    private final Rollups rollups = new Rollups();
     private int rows;
 
     private OpenUpload(SqlConnection conn, Transaction tx, String userId, String uploadId) {
@@ -97,6 +98,7 @@ public class UsageWriter {
         chain = chain.compose(v -> conn.preparedQuery(INSERT_RECORDS).execute(columns(userId, uploadId, chunk))
             .map(result -> {
               rows += chunk.size();
+              chunk.forEach(rollups::add);
               return null;
             }));
       }
@@ -108,9 +110,11 @@ public class UsageWriter {
       return rows;
     }
 
+    /** Writes the upload's rollups ({@link Rollups}) and commits. */
     public Future<Upload> commit(String format, List<String> fields) {
-      return conn.preparedQuery(FINISH_UPLOAD)
-          .execute(Tuple.of(uploadId, rows, format, fields.toArray(String[]::new)))
+      return rollups.write(conn, userId, uploadId)
+          .compose(v -> conn.preparedQuery(FINISH_UPLOAD)
+              .execute(Tuple.of(uploadId, rows, format, fields.toArray(String[]::new))))
           .compose(v -> tx.commit())
           .map(v -> new Upload(uploadId, rows))
           .onComplete(done -> conn.close());

@@ -18,12 +18,13 @@ import java.util.function.Function;
 /**
  * Runs an analysis query over one user's rows in a {@link Window}: {@code $1} is the user, {@code $2}
  * the window's first instant and {@code $3} the first instant after it, so every query starts on the
- * {@code (user_id, ts)} index. Costs are summed exactly in SQL and rounded to 6 decimals.
+ * rollups' {@code (user_id, hour …)} key. Costs are summed exactly in SQL and rounded to 6 decimals.
  */
 final class WindowSql {
-  static final String IN_WINDOW = " FROM usage.usage_records WHERE user_id = $1 AND ts >= $2 AND ts < $3";
+  /** The window's hourly rollups ({@link Rollups}): whole UTC days are whole hours. */
+  static final String IN_WINDOW = " FROM usage.usage_hourly WHERE user_id = $1 AND hour >= $2 AND hour < $3";
   static final String COST = "round(coalesce(sum(cost_usd), 0), 6)::float8 AS cost_usd";
-  static final String DAY = "(ts AT TIME ZONE 'UTC')::date";
+  static final String DAY = "(hour AT TIME ZONE 'UTC')::date";
   /** Group lists are most expensive first, then by name, so equal costs keep a stable order. */
   static final String BY_GROUP = " GROUP BY feature, provider, model ORDER BY cost_usd DESC, feature, provider, model";
 

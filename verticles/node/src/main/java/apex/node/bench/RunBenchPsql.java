@@ -73,7 +73,7 @@ final class RunBenchPsql {
     }
     Map<String, Double> byTool = new LinkedHashMap<>();
     for (int i = 0; i < times.size(); i++) {
-      byTool.put(AnalysisSql.RUN.get(i).tool(), times.get(i));
+      byTool.merge(AnalysisSql.RUN.get(i).tool(), times.get(i), Double::sum);
     }
     return new Round(byTool);
   }
