@@ -25,6 +25,7 @@ import apex.data.usage.UsageAnalysis;
 import apex.data.usage.UsageWriter;
 import apex.runtime.ApexVerticle;
 import apex.runtime.pricing.PricingCatalog;
+import apex.runtime.storage.Postgres;
 import apex.runtime.stage.StageWork;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -57,9 +58,9 @@ public class DataVerticle extends ApexVerticle {
       cache = new AggregateCache(redis());
       analysis = new UsageAnalysis(pool, cache);
       uploads = new UploadStore(pool);
-      writer = new UsageWriter(pool);
+      writer = new UsageWriter(vertx, Postgres.jdbc(settings));
       parser = new UsageFileParser(CatalogCost.of(catalog));
-      return new RollupBackfill(pool).run().compose(rolledUp -> Future.all(List.of(
+      return new RollupBackfill(vertx, Postgres.jdbc(settings)).run().compose(rolledUp -> Future.all(List.of(
               serveStage(Addresses.STAGE_DATA, Agent.DATA, this::analyse),
               serve(Addresses.DATA_COVERAGE, this::coverage),
               serve(Addresses.DATA_INGEST, this::ingest),

@@ -77,7 +77,7 @@ final class IngestBench implements Callable<Integer> {
           Files.size(csv) / 1e6, runs, Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20, pool.query("SELECT version()").execute().await()
               .iterator().next().getString(0));
-      List<Double> apex = apexRuns(vertx, pool, parser, csv);
+      List<Double> apex = apexRuns(vertx, pool, Postgres.jdbc(config), parser, csv);
       List<Double> copy = copyRuns(pool, parser, csv, dir, config.string("pg.url"));
       report(apex, copy);
       pool.close().await();
@@ -93,8 +93,9 @@ final class IngestBench implements Callable<Integer> {
     }
   }
 
-  private List<Double> apexRuns(Vertx vertx, Pool pool, UsageFileParser parser, Path csv) throws IOException {
-    UsageWriter writer = new UsageWriter(pool);
+  private List<Double> apexRuns(Vertx vertx, Pool pool, Postgres.Jdbc jdbc, UsageFileParser parser, Path csv)
+      throws IOException {
+    UsageWriter writer = new UsageWriter(vertx, jdbc);
     List<Double> seconds = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       String user = "bench-" + UUID.randomUUID();

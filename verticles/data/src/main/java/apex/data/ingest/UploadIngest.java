@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * One upload, parsed and stored at the same time: the parser runs on a worker thread and hands
- * batches of records to the event loop, which inserts them inside the upload's transaction while
- * the parser reads on. The upload commits only when the whole file was read without a problem and
+ * batches of records to the event loop, which passes them to the upload's COPY inside its
+ * transaction ({@link UsageWriter}) while the parser reads on. The upload commits only when the whole file was read without a problem and
  * the database took every row; otherwise it rolls back, so it is still all or nothing. Memory is
  * bounded by {@link #BATCHES_IN_FLIGHT} batches: a parser ahead of the database waits.
  */
@@ -137,16 +137,17 @@ public final class UploadIngest {
   }
 
   /**
-   * On the event loop: sends the batch at once on the upload's connection, which runs statements in
-   * the order sent, so the database has the next batch while it stores this one. {@link #tail}
-   * completes after every batch sent so far, failed with the first refusal.
+   * On the event loop: hands the batch at once to the upload's writer, which writes batches to its
+   * COPY in the order given, so the database has the next batch while it stores this one. {@link #tail}
+   * completes after every batch handed over, failed with the first refusal (the database may report
+   * a refused row only when the COPY ends, at commit).
    */
   private void store(List<UsageRecord> batch) {
     Future<Void> step = opened().compose(open -> open.append(batch))
         .onSuccess(v -> rowsStored += batch.size())
         .onFailure(e -> {
           if (storeFailure == null) {
-            storeFailure = e; // later batches only fail with "current transaction is aborted"
+            storeFailure = e; // later batches only fail because the COPY already failed
           }
         })
         .onComplete(done -> inFlight.release());

@@ -1,21 +1,21 @@
 package apex.data.usage;
 
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -25,27 +25,14 @@ import java.util.TreeSet;
  * user's calls can repeat a prompt. The analyses read these, never the calls.
  */
 public final class Rollups {
-  /** Rows per INSERT, as for the records. */
-  private static final int CHUNK_SIZE = 10_000;
-
-  /** Costs arrive as micro-dollars (exact sums in Java) and are stored as dollars. */
-  private static final String INSERT_HOURLY = """
-      INSERT INTO usage.usage_hourly (user_id, upload_id, hour, feature, provider, model, status, batch, requests,
+  private static final String COPY_HOURLY = """
+      COPY usage.usage_hourly (user_id, upload_id, hour, feature, provider, model, status, batch, requests,
         input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd, unpriced,
         truncated, truncated_cost_usd, hashed, without_tokens, without_latency, without_max_tokens, without_finish_reason)
-      SELECT $1, $2, hour, feature, provider, model, status, batch, requests, input, cached, cache_write, output,
-             reasoning, cost / 1000000.0, unpriced, truncated, truncated_cost / 1000000.0, hashed, without_tokens,
-             without_latency, without_max_tokens, without_finish_reason
-        FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::int8[],
-                    $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::int8[],
-                    $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::int8[], $22::int8[], $23::int8[])
-          AS t (hour, feature, provider, model, status, batch, requests, input, cached, cache_write, output, reasoning,
-                cost, unpriced, truncated, truncated_cost, hashed, without_tokens, without_latency, without_max_tokens,
-                without_finish_reason)""";
+      FROM STDIN""";
 
-  private static final String INSERT_HISTOGRAMS = """
-      INSERT INTO usage.usage_histograms (user_id, upload_id, day, metric, feature, provider, model, calls, buckets)
-      SELECT $1, $2, * FROM unnest($3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[], $9::bytea[])""";
+  private static final String COPY_HISTOGRAMS = """
+      COPY usage.usage_histograms (user_id, upload_id, day, metric, feature, provider, model, calls, buckets) FROM STDIN""";
 
   /**
    * The user's successful calls sharing (feature, provider, model, prompt_hash) with another, among the
@@ -53,21 +40,21 @@ public final class Rollups {
    */
   private static final String INSERT_REPEATS = """
       WITH new_hashes AS (SELECT DISTINCT prompt_hash FROM usage.usage_records
-                           WHERE upload_id = $2 AND status = 'ok' AND prompt_hash IS NOT NULL),
-      candidates AS (SELECT r.id, r.upload_id, r.ts, r.feature, r.provider, r.model, r.prompt_hash, r.cost_usd,
+                           WHERE upload_id = ? AND status = 'ok' AND prompt_hash IS NOT NULL),
+      candidates AS (SELECT r.id, r.user_id, r.upload_id, r.ts, r.feature, r.provider, r.model, r.prompt_hash, r.cost_usd,
                             count(*) OVER (PARTITION BY r.feature, r.provider, r.model, r.prompt_hash) AS calls
                        FROM usage.usage_records r JOIN new_hashes USING (prompt_hash)
-                      WHERE r.user_id = $1 AND r.status = 'ok')
+                      WHERE r.user_id = ? AND r.status = 'ok')
       INSERT INTO usage.prompt_repeats (record_id, user_id, upload_id, ts, feature, provider, model, prompt_hash, cost_usd)
-      SELECT id, $1, upload_id, ts, feature, provider, model, prompt_hash, cost_usd FROM candidates WHERE calls > 1
+      SELECT id, user_id, upload_id, ts, feature, provider, model, prompt_hash, cost_usd FROM candidates WHERE calls > 1
       ON CONFLICT (record_id) DO NOTHING""";
 
   /** Two uploads of one user committing at once would each miss the repeats spanning both. */
-  private static final String LOCK_USER = "SELECT pg_advisory_xact_lock(hashtext('apex.usage.repeats:' || $1))";
+  private static final String LOCK_USER = "SELECT pg_advisory_xact_lock(hashtext('apex.usage.repeats:' || ?))";
 
   private static final String SUMMARY = """
-      UPDATE usage.uploads SET first_ts = $2, last_ts = $3, cost_usd = $4 / 1000000.0, unpriced = $5, rolled_up = true
-       WHERE id = $1""";
+      UPDATE usage.uploads SET first_ts = ?, last_ts = ?, cost_usd = ? / 1000000.0, unpriced = ?, rolled_up = true
+       WHERE id = ?""";
 
   private static final MathContext PG_FLOAT_DIGITS = new MathContext(15);
 
@@ -87,8 +74,9 @@ public final class Rollups {
   private long costMicros;
   private long hashedOk;
 
-  public void add(UsageRecord r) {
-    long micros = r.costUsd() == null ? 0 : micros(r.costUsd());
+  /** Counts one call; {@code cost} is its cost as {@link #micros} gives it (null when unpriced). */
+  public void add(UsageRecord r, Long cost) {
+    long micros = cost == null ? 0 : cost;
     long[] sums = hourly.computeIfAbsent(new HourKey(Math.floorDiv(r.ts().getEpochSecond(), 3600), r.feature(), r.provider(),
         r.model(), r.status(), r.batch()), k -> new long[SUMS]);
     sums[REQUESTS]++;
@@ -128,27 +116,56 @@ public final class Rollups {
     costMicros += micros;
   }
 
-  /** Writes the rollups of {@code uploadId}, whose records are already stored, inside {@code conn}'s transaction. */
-  public Future<Void> write(SqlConnection conn, String userId, String uploadId) {
-    Future<Void> chain = Future.succeededFuture();
-    List<Map.Entry<HourKey, long[]>> hours = new ArrayList<>(hourly.entrySet());
-    for (int start = 0; start < hours.size(); start += CHUNK_SIZE) {
-      List<Map.Entry<HourKey, long[]>> chunk = hours.subList(start, Math.min(start + CHUNK_SIZE, hours.size()));
-      chain = chain.compose(v -> conn.preparedQuery(INSERT_HOURLY).execute(hourlyColumns(userId, uploadId, chunk))
-          .mapEmpty());
-    }
-    List<Map.Entry<DayKey, Histogram>> days = new ArrayList<>(histograms.entrySet());
-    for (int start = 0; start < days.size(); start += CHUNK_SIZE) {
-      List<Map.Entry<DayKey, Histogram>> chunk = days.subList(start, Math.min(start + CHUNK_SIZE, days.size()));
-      chain = chain.compose(v -> conn.preparedQuery(INSERT_HISTOGRAMS)
-          .execute(histogramColumns(userId, uploadId, chunk)).mapEmpty());
-    }
+  /**
+   * Writes the rollups of {@code uploadId}, whose records are already stored, inside {@code conn}'s
+   * transaction: the sums and histograms through COPY, then the repeats and the upload's summary.
+   */
+  public void write(Connection conn, String userId, String uploadId) throws SQLException {
+    CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
+    CopyText text = new CopyText();
+    hourly.forEach((key, sums) -> {
+      text.text(userId).text(uploadId).instant(Instant.ofEpochSecond(key.hour() * 3600)).text(key.feature())
+          .text(key.provider()).text(key.model()).text(key.status()).bool(key.batch());
+      for (int s = 0; s < SUMS; s++) {
+        if (s == COST || s == TRUNCATED_COST) {
+          text.micros(sums[s]);
+        } else {
+          text.number(sums[s]);
+        }
+      }
+      text.endRow();
+    });
+    copy(copy, COPY_HOURLY, text.take());
+    histograms.forEach((key, histogram) -> text.text(userId).text(uploadId).date(LocalDate.ofEpochDay(key.day()))
+        .text(key.metric()).text(key.feature()).text(key.provider()).text(key.model()).number(histogram.count())
+        .bytes(histogram.encode()).endRow());
+    copy(copy, COPY_HISTOGRAMS, text.take());
     if (hashedOk > 0) {
-      chain = chain.compose(v -> conn.preparedQuery(LOCK_USER).execute(Tuple.of(userId)))
-          .compose(v -> conn.preparedQuery(INSERT_REPEATS).execute(Tuple.of(userId, uploadId)).mapEmpty());
+      try (PreparedStatement lock = conn.prepareStatement(LOCK_USER);
+           PreparedStatement repeats = conn.prepareStatement(INSERT_REPEATS)) {
+        lock.setString(1, userId);
+        lock.execute();
+        repeats.setString(1, uploadId);
+        repeats.setString(2, userId);
+        repeats.executeUpdate();
+      }
     }
-    return chain.compose(v -> conn.preparedQuery(SUMMARY).execute(Tuple.of(uploadId, utc(firstTs), utc(lastTs),
-        costMicros, unpriced.toArray(String[]::new)))).mapEmpty();
+    try (PreparedStatement summary = conn.prepareStatement(SUMMARY)) {
+      summary.setObject(1, utc(firstTs));
+      summary.setObject(2, utc(lastTs));
+      summary.setLong(3, costMicros);
+      summary.setArray(4, conn.createArrayOf("text", unpriced.toArray()));
+      summary.setString(5, uploadId);
+      summary.executeUpdate();
+    }
+  }
+
+  private static void copy(CopyManager copy, String sql, byte[] rows) throws SQLException {
+    try {
+      copy.copyIn(sql, new ByteArrayInputStream(rows));
+    } catch (IOException e) {
+      throw new SQLException("COPY failed: " + e.getMessage(), e);
+    }
   }
 
   private Histogram histogram(long day, String metric, UsageRecord r) {
@@ -156,68 +173,17 @@ public final class Rollups {
         k -> new Histogram());
   }
 
-  /** The cost as {@code numeric(14, 6)} stores it: PostgreSQL reads a float8 to 15 digits, then rounds half up. */
-  private static long micros(double usd) {
-    return BigDecimal.valueOf(usd).round(PG_FLOAT_DIGITS).setScale(6, RoundingMode.HALF_UP).unscaledValue()
-        .longValueExact();
+  /**
+   * A cost in micro-dollars, as {@code numeric(14, 6)} stored a float8 cost before uploads went
+   * through COPY (PostgreSQL reads a float8 to 15 digits, then rounds half up); null stays null.
+   */
+  static Long micros(Double usd) {
+    return usd == null ? null
+        : BigDecimal.valueOf(usd).round(PG_FLOAT_DIGITS).setScale(6, RoundingMode.HALF_UP).unscaledValue()
+            .longValueExact();
   }
 
   private static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-  }
-
-  private static Tuple hourlyColumns(String userId, String uploadId, List<Map.Entry<HourKey, long[]>> chunk) {
-    int n = chunk.size();
-    OffsetDateTime[] hour = new OffsetDateTime[n];
-    String[] feature = new String[n];
-    String[] provider = new String[n];
-    String[] model = new String[n];
-    String[] status = new String[n];
-    Boolean[] batch = new Boolean[n];
-    Long[][] sums = new Long[SUMS][n];
-    for (int i = 0; i < n; i++) {
-      HourKey key = chunk.get(i).getKey();
-      hour[i] = utc(Instant.EPOCH.plus(key.hour(), ChronoUnit.HOURS));
-      feature[i] = key.feature();
-      provider[i] = key.provider();
-      model[i] = key.model();
-      status[i] = key.status();
-      batch[i] = key.batch();
-      long[] values = chunk.get(i).getValue();
-      for (int s = 0; s < SUMS; s++) {
-        sums[s][i] = values[s];
-      }
-    }
-    Tuple tuple = Tuple.tuple().addString(userId).addString(uploadId).addArrayOfOffsetDateTime(hour)
-        .addArrayOfString(feature).addArrayOfString(provider).addArrayOfString(model).addArrayOfString(status)
-        .addArrayOfBoolean(batch);
-    for (Long[] column : sums) {
-      tuple.addArrayOfLong(column);
-    }
-    return tuple;
-  }
-
-  private static Tuple histogramColumns(String userId, String uploadId, List<Map.Entry<DayKey, Histogram>> chunk) {
-    int n = chunk.size();
-    LocalDate[] day = new LocalDate[n];
-    String[] metric = new String[n];
-    String[] feature = new String[n];
-    String[] provider = new String[n];
-    String[] model = new String[n];
-    Long[] calls = new Long[n];
-    Buffer[] buckets = new Buffer[n];
-    for (int i = 0; i < n; i++) {
-      DayKey key = chunk.get(i).getKey();
-      day[i] = LocalDate.ofEpochDay(key.day());
-      metric[i] = key.metric();
-      feature[i] = key.feature();
-      provider[i] = key.provider();
-      model[i] = key.model();
-      calls[i] = chunk.get(i).getValue().count();
-      buckets[i] = Buffer.buffer(chunk.get(i).getValue().encode());
-    }
-    return Tuple.tuple().addString(userId).addString(uploadId).addArrayOfLocalDate(day).addArrayOfString(metric)
-        .addArrayOfString(feature).addArrayOfString(provider).addArrayOfString(model).addArrayOfLong(calls)
-        .addArrayOfBuffer(buckets);
   }
 }

@@ -37,7 +37,7 @@ class UploadIngestTest {
   static void setUp(Vertx vertx) {
     db = UsageDatabase.start(vertx);
     parser = new UsageFileParser(ListPrices.COST);
-    writer = new UsageWriter(db.pool());
+    writer = db.writer();
   }
 
   @AfterAll

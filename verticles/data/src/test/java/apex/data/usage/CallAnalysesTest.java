@@ -84,7 +84,7 @@ class CallAnalysesTest {
     rows.add(digest("2025-04-02T23:59:00Z").cost(null));
     // Shuffled: no analysis may depend on insertion order.
     Collections.shuffle(rows, new java.util.Random(7));
-    UsageWriter writer = new UsageWriter(db.pool());
+    UsageWriter writer = db.writer();
     writer.write(USER, "test", "csv", rows.stream().map(TestRow::record).toList()).await();
     writer.write("u-calls-other", "test", "csv", List.of(
         chat("2025-04-01T10:00:00Z").tokens(1000, 0).status("error").hash("h1").cost(1.0).record())).await();

@@ -58,7 +58,7 @@ class DailyAnalysesTest {
     may.add(spend("2025-05-27", "backfill", 20));
     may.add(spend("2025-04-30", "api", 100));
     may.add(spend("2025-05-29", "api", 100));
-    UsageWriter writer = new UsageWriter(db.pool());
+    UsageWriter writer = db.writer();
     writer.write("u-daily", "test", "csv", may).await();
 
     // June 2025 ("u-flat"): ten weekdays at $10, June 11 at $20. MAD = 0, so the robust sd falls

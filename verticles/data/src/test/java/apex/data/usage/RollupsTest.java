@@ -36,7 +36,7 @@ class RollupsTest {
   @BeforeAll
   static void setUp(Vertx vertx) {
     db = UsageDatabase.start(vertx);
-    writer = new UsageWriter(db.pool());
+    writer = db.writer();
   }
 
   @AfterAll
@@ -58,14 +58,14 @@ class RollupsTest {
         + " unpriced = '{}' WHERE id = $1").execute(Tuple.of(legacy)).await();
     assertEquals(0L, analyses("u-rollups-legacy").get(0));
 
-    assertTrue(new RollupBackfill(db.pool()).run().await() >= 1);
+    assertTrue(db.backfill().run().await() >= 1);
 
     assertEquals(analyses("u-rollups-stored"), analyses("u-rollups-legacy"));
     UploadSummary stored = new UploadStore(db.pool()).list("u-rollups-stored").await().get(0);
     UploadSummary backfilled = new UploadStore(db.pool()).list("u-rollups-legacy").await().get(0);
     assertEquals(List.of(stored.firstTs(), stored.lastTs(), stored.costUsd(), stored.unpricedModels()),
         List.of(backfilled.firstTs(), backfilled.lastTs(), backfilled.costUsd(), backfilled.unpricedModels()));
-    assertEquals(0, new RollupBackfill(db.pool()).run().await(), "nothing is rolled up twice");
+    assertEquals(0, db.backfill().run().await(), "nothing is rolled up twice");
   }
 
   @Test

@@ -43,7 +43,7 @@ class UsageAggregatesTest {
   static void setUp(Vertx vertx) throws Exception {
     db = UsageDatabase.start(vertx);
     aggregates = new UsageAggregates(db.pool());
-    UsageWriter writer = new UsageWriter(db.pool());
+    UsageWriter writer = db.writer();
     writer.write(USER, "test", "csv", List.of(
         row("2025-02-28T23:59:59.999Z", "openai", "gpt-5.4", "support-chat", 9_000, 0, 0, 900, "ok", 100.0),
         row("2025-03-01T00:00:00Z", "openai", "gpt-5.4", "support-chat", 1_000, 200, 0, 100, "ok", 0.5),
@@ -168,7 +168,7 @@ class UsageAggregatesTest {
     // input and output but no cached_input_tokens, "old" (Jan 21) was stored before uploads recorded
     // their fields (NULL: counts as carrying everything).
     String user = "u-missing-fields";
-    UsageWriter writer = new UsageWriter(db.pool());
+    UsageWriter writer = db.writer();
     String setFields = "UPDATE usage.uploads SET fields = $2 WHERE id = $1";
     Window jan15to31 = new Window("2025-01-15", "2025-01-31", 17);
     Window jan21 = new Window("2025-01-21", "2025-01-21", 1);

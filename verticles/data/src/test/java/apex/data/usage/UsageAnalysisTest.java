@@ -58,7 +58,7 @@ class UsageAnalysisTest {
     runs = StageRuns.start(vertx);
     cache = new AggregateCache(runs.redis());
     analysis = new UsageAnalysis(db.pool(), cache);
-    writer = new UsageWriter(db.pool());
+    writer = db.writer();
   }
 
   @AfterAll

@@ -8,23 +8,35 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
-/** The shared test PostgreSQL with the usage migrations applied, and a reactive pool on it, for one test class. */
+/** The shared test PostgreSQL with the usage migrations applied, a reactive pool and the usage writer on it, for one test class. */
 public final class UsageDatabase implements AutoCloseable {
 
+  private final Vertx vertx;
   private final Pool pool;
+  private final Postgres.Jdbc jdbc;
 
-  private UsageDatabase(Pool pool) {
+  private UsageDatabase(Vertx vertx, Pool pool, Postgres.Jdbc jdbc) {
+    this.vertx = vertx;
     this.pool = pool;
+    this.jdbc = jdbc;
   }
 
   public static UsageDatabase start(Vertx vertx) {
     ApexConfig config = TestServices.config();
     Postgres.migrate(vertx, config, "usage").await();
-    return new UsageDatabase(Postgres.pool(vertx, config));
+    return new UsageDatabase(vertx, Postgres.pool(vertx, config), Postgres.jdbc(config));
   }
 
   public Pool pool() {
     return pool;
+  }
+
+  public UsageWriter writer() {
+    return new UsageWriter(vertx, jdbc);
+  }
+
+  public RollupBackfill backfill() {
+    return new RollupBackfill(vertx, jdbc);
   }
 
   /** A single number from {@code sql} with {@code $1} bound to {@code userId}. */

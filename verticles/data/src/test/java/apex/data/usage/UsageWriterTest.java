@@ -30,7 +30,7 @@ class UsageWriterTest {
   @BeforeAll
   static void setUp(Vertx vertx) throws Exception {
     db = UsageDatabase.start(vertx);
-    writer = new UsageWriter(db.pool());
+    writer = db.writer();
   }
 
   @AfterAll

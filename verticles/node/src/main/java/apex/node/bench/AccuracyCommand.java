@@ -53,7 +53,7 @@ public final class AccuracyCommand implements Callable<Integer> {
         ApexConfig config = BenchConfig.of(services, Map.of());
         Postgres.migrate(vertx, config, "usage").await();
         Pool pool = Postgres.pool(vertx, config);
-        SavingsAccuracy accuracy = new SavingsAccuracy(vertx, pool, RedisStore.api(vertx, config));
+        SavingsAccuracy accuracy = new SavingsAccuracy(vertx, pool, Postgres.jdbc(config), RedisStore.api(vertx, config));
         List<SavingsAccuracy.Outcome> outcomes = new ArrayList<>();
         for (SavingsAccuracy.Case c : cases) {
           SavingsAccuracy.Outcome outcome = accuracy.measure(c, last).await();

@@ -206,7 +206,8 @@ public final class RunBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "storing %,d rows …%n", demo.records().size());
     Pool pool = Postgres.pool(node.vertx(), node.config());
     try {
-      UsageWriter.Upload upload = new UsageWriter(pool).write(userId, "runbench", "demo", demo.records()).await();
+      UsageWriter.Upload upload = new UsageWriter(node.vertx(), Postgres.jdbc(node.config()))
+          .write(userId, "runbench", "demo", demo.records()).await();
       // Fresh statistics and visibility map, the state autovacuum reaches shortly after a big
       // upload; without them the first runs would measure the planner's guesses on an unknown table.
       pool.query("VACUUM ANALYZE usage.usage_records").execute().await();

@@ -15,6 +15,7 @@ import apex.optimizer.SavingsPlanner;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.pricing.PricingCatalog;
 import apex.runtime.stage.StageWork;
+import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
@@ -67,12 +68,14 @@ public final class SavingsAccuracy {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final Postgres.Jdbc jdbc;
   private final RedisAPI redis;
 
-  /** {@code pool} reaches a database whose {@code usage} schema is migrated. */
-  public SavingsAccuracy(Vertx vertx, Pool pool, RedisAPI redis) {
+  /** {@code pool} and {@code jdbc} reach a database whose {@code usage} schema is migrated. */
+  public SavingsAccuracy(Vertx vertx, Pool pool, Postgres.Jdbc jdbc, RedisAPI redis) {
     this.vertx = vertx;
     this.pool = pool;
+    this.jdbc = jdbc;
     this.redis = redis;
   }
 
@@ -82,7 +85,7 @@ public final class SavingsAccuracy {
     String user = "accuracy-" + UUID.randomUUID();
     return vertx.executeBlocking(() -> new DemoUsageGenerator().generate(dataSet.seed(), dataSet.days(),
             dataSet.rows(), lastDay, catalog))
-        .compose(demo -> new UsageWriter(pool).write(user, "accuracy", "demo", demo.records())
+        .compose(demo -> new UsageWriter(vertx, jdbc).write(user, "accuracy", "demo", demo.records())
             .compose(stored -> analyse(user, demo, catalog)
                 .map(plan -> compare(dataSet, stored.rows(), demo, plan.result(), plan.analysisMs()))));
   }

@@ -33,7 +33,7 @@ class SavingsAccuracyTest {
     ApexConfig config = TestServices.config();
     Postgres.migrate(vertx, config, "usage").await();
     pool = Postgres.pool(vertx, config);
-    accuracy = new SavingsAccuracy(vertx, pool, RedisStore.api(vertx, config));
+    accuracy = new SavingsAccuracy(vertx, pool, Postgres.jdbc(config), RedisStore.api(vertx, config));
   }
 
   @AfterAll

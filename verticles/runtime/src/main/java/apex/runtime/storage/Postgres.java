@@ -9,6 +9,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
 /**
  * PostgreSQL for a verticle that owns tables: a reactive pool, and the owner's Flyway migrations
  * (one schema per owner, scripts under {@code classpath:db/migration/<owner>}) run at its start.
@@ -28,13 +32,25 @@ public final class Postgres {
         .build();
   }
 
+  /** The same database for JDBC: Flyway, and bulk loads through COPY, which the reactive client lacks. */
+  public record Jdbc(String url, String user, String password) {
+    public Connection connect() throws SQLException {
+      return DriverManager.getConnection(url, user, password);
+    }
+  }
+
+  public static Jdbc jdbc(ApexConfig config) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.string("pg.url"));
+    return new Jdbc("jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase(),
+        connect.getUser(), connect.getPassword());
+  }
+
   /** Runs the owner's migrations off the event loop; concurrent instances serialize on Flyway's lock. */
   public static Future<Void> migrate(Vertx vertx, ApexConfig config, String owner) {
-    PgConnectOptions connect = PgConnectOptions.fromUri(config.string("pg.url"));
-    String jdbcUrl = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+    Jdbc jdbc = jdbc(config);
     return vertx.executeBlocking(() -> {
       Flyway.configure()
-          .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
+          .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
           .schemas(owner)
           .createSchemas(true)
           .locations("classpath:db/migration/" + owner)
