@@ -54,7 +54,7 @@ final class RunLeases {
     UUID[] ids = runIds.stream().map(UUID::fromString).toArray(UUID[]::new);
     return pool.preparedQuery("UPDATE chat.runs SET lease_until = now() WHERE id = ANY($2) AND owner = $1 "
             + "AND status = 'running'")
-        .execute(Tuple.of(owner, ids)).mapEmpty();
+        .execute(Tuple.of(owner, (Object) ids)).mapEmpty();
   }
 
   /** Takes over up to {@code limit} running runs whose lease ran out, oldest first. */
