@@ -121,6 +121,45 @@ class SupervisorFailoverTest {
     assertTraceHolds(runId, events.size());
   }
 
+  /**
+   * A supervisor that dies without a word leaves its run held under a lease nobody renews. Here the
+   * run is handed to such an owner in the database; the supervisor that was driving it finds at its
+   * next write or heartbeat that the run is no longer its own and stops silently, and once the lease
+   * runs out a supervisor adopts the run and finishes it.
+   */
+  @Test
+  void aRunWhoseLeaseRunsOutIsAdoptedAndItsFormerDriverStopsQuietly() throws Exception {
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(signup()));
+    socket.next();
+    List<JsonObject> events = new ArrayList<>();
+    Instant crashedAt;
+    try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
+      socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", "lease-1")
+          .put("text", GoldenPath.QUESTION));
+      String runId = socket.next().getString("run_id");
+      JsonObject frame;
+      do {
+        frame = socket.next();
+        events.add(frame);
+      } while (!"check_data_coverage".equals(frame.getString("tool")));
+      crashedAt = Instant.now();
+      assertEquals("crashed-node/0", TestDatabase.value(pgUrl, "UPDATE chat.runs SET owner = 'crashed-node/0', "
+          + "lease_until = now() + interval '2 seconds' WHERE id = '" + runId + "' RETURNING owner"));
+    }
+    events.addAll(socket.until("run_completed", "run_failed"));
+
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i + 1, events.get(i).getLong("seq").intValue(), "gapless seq, each once, at " + events.get(i).encode());
+    }
+    assertEquals("run_completed", events.get(events.size() - 1).getString("type"));
+    List<JsonObject> pickedUp = events.stream()
+        .filter(e -> e.getString("reasoning", "").startsWith("Picked this run up after crashed-node/0")).toList();
+    assertEquals(1, pickedUp.size(), "one adoption: " + pickedUp);
+    Duration resumedAfter = Duration.between(crashedAt, Instant.parse(pickedUp.get(0).getString("ts")));
+    System.out.println("failover: run whose 2 s lease was left to run out resumed " + resumedAfter.toMillis() + " ms later");
+    assertTrue(resumedAfter.toMillis() < 10_000, "resumed within 10 s, took " + resumedAfter);
+  }
+
   /** The run's trace in PostgreSQL is written once the run ended: every event, once. */
   private static void assertTraceHolds(String runId, int events) throws InterruptedException {
     String count = "0";
