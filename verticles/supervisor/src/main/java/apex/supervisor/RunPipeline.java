@@ -16,6 +16,7 @@ import apex.runtime.bus.BusCalls;
 import apex.runtime.bus.Guarded;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.stage.StageWork;
+import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -265,11 +266,14 @@ final class RunPipeline {
       return Future.succeededFuture();
     }
     boolean wasCancelled = cause instanceof RunCancelled;
-    String wire = wasCancelled ? "cancelled" : cause instanceof TimeoutFailure ? "timeout" : ErrorCode.of(cause).wire();
+    String wire = wasCancelled ? "cancelled" : cause instanceof TimeoutFailure ? "timeout"
+        : Postgres.isUnreachable(cause) ? ErrorCode.STORAGE_UNAVAILABLE.wire() : ErrorCode.of(cause).wire();
     List<String> finished = STAGES.stream().map(Agent::wire).filter(done::containsKey).toList();
     String message = wasCancelled ? "Stopped at your request."
         : cause instanceof TimeoutFailure ? cause.getMessage() + (finished.isEmpty() ? "; no stage had finished."
             : "; finished: " + String.join(", ", finished) + ". Their results are kept with the run.")
+        : Postgres.isUnreachable(cause) ? "The database could not be reached during the run (" + cause.getMessage()
+            + "); try again in a moment."
         : cause.getMessage() == null ? wire : cause.getMessage();
     LOG.warn("run {} failed: {} {}", run.runId(), wire, message);
     return emit(Agent.SUPERVISOR, EventType.RUN_FAILED, new JsonObject().put("code", wire).put("message", message)
