@@ -137,7 +137,9 @@ public abstract class ApexVerticle extends VerticleBase {
 
   /**
    * Serves a pipeline stage: reads the {@link StageRequest}, refuses one without its run, and hands
-   * the work what it needs to show its progress as {@code agent}.
+   * the work what it needs to show its progress as {@code agent}. A run asked for twice gets its
+   * first answer again ({@link StageResults}); the sender's last seq of the run (header
+   * {@code apex-run-seq}) lets the stage number its events after it while Redis is away.
    */
   protected Future<Void> serveStage(String address, Agent agent,
                                     BiFunction<StageRequest, StageWork, Future<? extends Contract>> work) {
@@ -167,7 +169,7 @@ public abstract class ApexVerticle extends VerticleBase {
   }
 
   /** As {@link #serve}, for a handler that reads the message's headers too. */
-  protected Future<Void> serveMessages(String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+  private Future<Void> serveMessages(String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, message -> handle(message, handler));
     consumers.add(consumer);
     return consumer.completion();
