@@ -83,7 +83,7 @@ class RunLimitsTest {
     assertEquals("The run did not finish within 2000 ms; no stage had finished.", failed.getString("message"));
     assertEquals(List.of(), failed.getJsonArray("completed_stages").getList());
     String runId = frames.get(0).getString("run_id");
-    assertEquals("failed timeout", TestDatabase.value(pgUrl,
-        "SELECT status || ' ' || error_code FROM chat.runs WHERE id = '" + runId + "'"));
+    TestDatabase.awaitValue(pgUrl, "failed timeout",
+        "SELECT status || ' ' || error_code FROM chat.runs WHERE id = '" + runId + "'");
   }
 }

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** The test's own look at PostgreSQL: a value to check, and a lock that makes the database slow on purpose. */
 final class TestDatabase {
   private TestDatabase() {}
@@ -26,6 +28,16 @@ final class TestDatabase {
     } catch (SQLException e) {
       throw new AssertionError(sql + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code sql}'s value becomes {@code expected} within 10 s: for work that follows the events a client sees. */
+  static void awaitValue(String pgUrl, String expected, String sql) throws InterruptedException {
+    String value = value(pgUrl, sql);
+    for (int i = 0; i < 100 && !expected.equals(value); i++) {
+      Thread.sleep(100);
+      value = value(pgUrl, sql);
+    }
+    assertEquals(expected, value, sql);
   }
 
   /**

@@ -98,23 +98,34 @@ final class ChatStore {
         .execute(Tuple.of(UUID.fromString(runId), owner, agent, stage)).map(rows -> rows.rowCount() == 1);
   }
 
-  /** Ends the run as completed with its answer, while {@code owner} holds it; false when it does not. */
-  Future<Boolean> complete(String runId, String owner, String threadId, String userId, String answer, boolean degraded) {
+  /**
+   * Ends the run as completed with its answer, while {@code owner} holds it; false when it does not.
+   * {@code end} is the run's last event, kept until {@link #shown} (see {@code pending_end}).
+   */
+  Future<Boolean> complete(String runId, String owner, String threadId, String userId, String answer, boolean degraded,
+                           JsonObject end) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE chat.runs SET status = 'completed', degraded = $3, "
-                + "finished_at = now(), duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint "
+                + "pending_end = $4, finished_at = now(), "
+                + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint "
                 + "WHERE id = $1 AND owner = $2 AND status = 'running'")
-            .execute(Tuple.of(UUID.fromString(runId), owner, degraded))
+            .execute(Tuple.of(UUID.fromString(runId), owner, degraded, end))
             .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false) : conn.preparedQuery(
                     "INSERT INTO chat.messages (thread_id, user_id, role, text, run_id) VALUES ($1, $2, 'assistant', $3, $4)")
                 .execute(Tuple.of(UUID.fromString(threadId), userId, answer, UUID.fromString(runId))).map(true)));
   }
 
-  /** Ends the run as failed or cancelled, while {@code owner} holds it; false when it does not. */
-  Future<Boolean> fail(String runId, String owner, String status, String code, String message) {
-    return pool.preparedQuery("UPDATE chat.runs SET status = $3, error_code = $4, error_message = $5, finished_at = now(), "
-            + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint "
+  /** Ends the run as failed or cancelled, while {@code owner} holds it; false when it does not. {@code end} as in complete. */
+  Future<Boolean> fail(String runId, String owner, String status, String code, String message, JsonObject end) {
+    return pool.preparedQuery("UPDATE chat.runs SET status = $3, error_code = $4, error_message = $5, pending_end = $6, "
+            + "finished_at = now(), duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint "
             + "WHERE id = $1 AND owner = $2 AND status = 'running'")
-        .execute(Tuple.of(UUID.fromString(runId), owner, status, code, message)).map(rows -> rows.rowCount() == 1);
+        .execute(Tuple.of(UUID.fromString(runId), owner, status, code, message, end)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The run's last event is in its log: nothing is left to show. */
+  Future<Void> shown(String runId) {
+    return pool.preparedQuery("UPDATE chat.runs SET pending_end = NULL WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(runId))).mapEmpty();
   }
 
   /**

@@ -20,9 +20,12 @@ import java.util.UUID;
  * two adopting the same run.
  */
 final class RunLeases {
-  /** A run taken over: what its pipeline needs to continue, and how long it has left. */
-  record Adopted(RunRef run, String question, JsonObject stages, long remainingMs, String previousOwner,
-                 int adoptions) {}
+  /**
+   * A run taken over: what its pipeline needs to continue, and how long it has left; or, for a run
+   * that has ended ({@code running} false), the last event that may not have been shown.
+   */
+  record Adopted(RunRef run, boolean running, JsonObject pendingEnd, String question, JsonObject stages,
+                 long remainingMs, String previousOwner, int adoptions) {}
 
   private final Pool pool;
 
@@ -57,16 +60,21 @@ final class RunLeases {
         .execute(Tuple.of(owner, (Object) ids)).mapEmpty();
   }
 
-  /** Takes over up to {@code limit} running runs whose lease ran out, oldest first. */
+  /**
+   * Takes over up to {@code limit} runs whose lease ran out, oldest first: running ones, and ended
+   * ones whose last event was recorded but not yet shown.
+   */
   Future<List<Adopted>> adoptExpired(String owner, long leaseMs, int limit) {
     return pool.preparedQuery("""
             WITH expired AS (
-              SELECT id, owner FROM chat.runs WHERE status = 'running' AND lease_until < now()
+              SELECT id, owner FROM chat.runs WHERE (status = 'running' OR pending_end IS NOT NULL)
+                AND lease_until < now()
               ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
             UPDATE chat.runs r SET owner = $1, lease_until = now() + $2 * interval '1 millisecond',
                    heartbeat_at = now(), adoptions = r.adoptions + 1
             FROM expired e WHERE r.id = e.id
-            RETURNING r.id, r.thread_id, r.user_id, r.stages, e.owner AS previous_owner, r.adoptions,
+            RETURNING r.id, r.thread_id, r.user_id, r.status, r.pending_end, r.stages, e.owner AS previous_owner,
+                      r.adoptions,
                       (extract(epoch FROM r.deadline_at - now()) * 1000)::bigint AS remaining_ms,
                       (SELECT m.text FROM chat.messages m WHERE m.run_id = r.id AND m.role = 'user'
                        ORDER BY m.id LIMIT 1) AS question""")
@@ -75,7 +83,7 @@ final class RunLeases {
           List<Adopted> adopted = new ArrayList<>();
           rows.forEach(r -> adopted.add(new Adopted(
               new RunRef(r.getUUID("id").toString(), r.getUUID("thread_id").toString(), r.getString("user_id")),
-              r.getString("question"), (JsonObject) r.getValue("stages"), r.getLong("remaining_ms"),
+              "running".equals(r.getString("status")), (JsonObject) r.getValue("pending_end"), r.getString("question"), (JsonObject) r.getValue("stages"), r.getLong("remaining_ms"),
               r.getString("previous_owner"), r.getInteger("adoptions"))));
           return adopted;
         });

@@ -233,8 +233,9 @@ final class RunPipeline {
   }
 
   /**
-   * The last events, then the row: if this supervisor dies in between, the one that adopts the run
-   * finds the terminal event in the log and settles the row from it, so no client misses it.
+   * The supervisor's card closes, the run's end is recorded (with its last event, so REST readers
+   * see the run ended once the client does), then the last event is shown. If this supervisor dies
+   * in between, the one that adopts the run shows the recorded event (RunLeases, pending_end).
    */
   private Future<Void> finish(ReportResult report) {
     if (cancelled) {
@@ -242,24 +243,24 @@ final class RunPipeline {
     }
     boolean isDegraded = !degraded.isEmpty();
     long duration = (System.nanoTime() - startedNanos) / 1_000_000;
+    JsonObject end = new JsonObject()
+        .put("final_response", report.markdown())
+        .put("report", report.report().toJson())
+        .put("degraded", isDegraded)
+        .put("degraded_reasons", degraded.stream().map(Degradation::toJson).toList());
     return emit(Agent.SUPERVISOR, EventType.AGENT_COMPLETED, new JsonObject()
             .put("status", isDegraded ? "degraded" : "ok").put("duration_ms", duration)
             .put("result", new JsonObject().put("stages", 4).put("degraded_notes", notes())))
-        .compose(v -> emit(Agent.SUPERVISOR, EventType.RUN_COMPLETED, new JsonObject()
-            .put("final_response", report.markdown())
-            .put("report", report.report().toJson())
-            .put("degraded", isDegraded)
-            .put("degraded_reasons", degraded.stream().map(Degradation::toJson).toList())))
-        .compose(v -> store.complete(run.runId(), owner, run.threadId(), run.userId(), report.markdown(), isDegraded))
-        .onSuccess(held -> {
-          if (!held) {
-            LOG.warn("run {} completed here but is held by another supervisor; its row is theirs to settle", run.runId());
-          }
-        })
-        .mapEmpty();
+        .compose(v -> store.complete(run.runId(), owner, run.threadId(), run.userId(), report.markdown(), isDegraded,
+            pendingEnd(EventType.RUN_COMPLETED, end)))
+        .compose(held -> held ? show(EventType.RUN_COMPLETED, end) : Future.failedFuture(releasedNow()));
   }
 
-  /** Ends the run as failed (or cancelled): shown, then persisted. Nothing when the run was released. */
+  /**
+   * Ends the run as failed (or cancelled): recorded, then shown. Nothing when the run is another
+   * supervisor's now. When PostgreSQL cannot record it the client is told all the same, and the
+   * supervisor that adopts the run later records it from the run's log.
+   */
   Future<Void> fail(Throwable cause) {
     if (released || cause instanceof RunReleased) {
       LOG.info("run {} left to the supervisor that holds it now", run.runId());
@@ -276,10 +277,30 @@ final class RunPipeline {
             + "); try again in a moment."
         : cause.getMessage() == null ? wire : cause.getMessage();
     LOG.warn("run {} failed: {} {}", run.runId(), wire, message);
-    return emit(Agent.SUPERVISOR, EventType.RUN_FAILED, new JsonObject().put("code", wire).put("message", message)
-            .put("completed_stages", finished))
-        .transform(v -> store.fail(run.runId(), owner, wasCancelled ? "cancelled" : "failed", wire, message))
-        .mapEmpty();
+    JsonObject end = new JsonObject().put("code", wire).put("message", message).put("completed_stages", finished);
+    return store.fail(run.runId(), owner, wasCancelled ? "cancelled" : "failed", wire, message,
+            pendingEnd(EventType.RUN_FAILED, end))
+        .recover(e -> {
+          LOG.warn("run {}: its end could not be recorded ({}); shown all the same", run.runId(), e.getMessage());
+          return Future.succeededFuture(true);
+        })
+        .compose(held -> held ? show(EventType.RUN_FAILED, end) : Future.succeededFuture());
+  }
+
+  static JsonObject pendingEnd(EventType type, JsonObject fields) {
+    return new JsonObject().put("type", type.wire()).put("fields", fields);
+  }
+
+  /** Places the run's last event, then clears it from the row (a failure there only repeats the check later). */
+  private Future<Void> show(EventType type, JsonObject fields) {
+    return emit(Agent.SUPERVISOR, type, fields)
+        .compose(v -> store.shown(run.runId()).otherwiseEmpty());
+  }
+
+  private RunReleased releasedNow() {
+    released = true;
+    LOG.warn("run {} ended here but is held by another supervisor; its end is theirs to show", run.runId());
+    return new RunReleased();
   }
 
   private Future<Void> persist(Agent agent, JsonObject stage) {
@@ -288,8 +309,7 @@ final class RunPipeline {
     }
     return store.saveStage(run.runId(), owner, agent.wire(), stage).compose(held -> {
       if (!held) {
-        released = true;
-        return Future.failedFuture(new RunReleased());
+        return Future.failedFuture(releasedNow());
       }
       done.put(agent.wire(), stage);
       return Future.succeededFuture();

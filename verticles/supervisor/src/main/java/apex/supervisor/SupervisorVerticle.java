@@ -237,17 +237,20 @@ public class SupervisorVerticle extends ApexVerticle {
 
   private void adopt(RunLeases.Adopted run) {
     String runId = run.run().runId();
+    if (!run.running()) {
+      showEnd(run);
+      return;
+    }
     if (!slots.tryTake()) {
       leases.release(owner, List.of(runId));
       return;
     }
     LOG.info("run {} adopted from {} (adoption {}): {} ms left, stages done {}", runId, run.previousOwner(),
         run.adoptions(), run.remainingMs(), run.stages().fieldNames());
-    eventLog.last(runId).otherwise(Optional.empty()).onComplete(last -> {
-      Optional<JsonObject> terminal = last.result().filter(e -> EventType.RUN_COMPLETED.wire().equals(e.getString("type"))
-          || EventType.RUN_FAILED.wire().equals(e.getString("type")));
-      if (terminal.isPresent()) {
-        settle(run, terminal.get()).onComplete(v -> slots.give());
+    lastEvent(runId).onComplete(last -> {
+      Optional<JsonObject> end = last.result().filter(SupervisorVerticle::isEnd);
+      if (end.isPresent()) {
+        settle(run, end.get()).onComplete(v -> slots.give());
       } else {
         launch(RunPipeline.adopted(calls, emitter, store, run.run(), run.question() == null ? "" : run.question(), owner,
             run.stages(), run.previousOwner()), run.remainingMs());
@@ -255,17 +258,40 @@ public class SupervisorVerticle extends ApexVerticle {
     });
   }
 
-  /** The run's end was shown but not recorded (its supervisor died in between): record it as shown. */
-  private Future<Boolean> settle(RunLeases.Adopted run, JsonObject terminal) {
+  private Future<Optional<JsonObject>> lastEvent(String runId) {
+    return eventLog.last(runId).otherwise(Optional.empty());
+  }
+
+  private static boolean isEnd(JsonObject event) {
+    return EventType.RUN_COMPLETED.wire().equals(event.getString("type"))
+        || EventType.RUN_FAILED.wire().equals(event.getString("type"));
+  }
+
+  /** The run's end was recorded but its supervisor died before showing it: show it (unless the log has it). */
+  private void showEnd(RunLeases.Adopted run) {
+    String runId = run.run().runId();
+    JsonObject pending = run.pendingEnd();
+    lastEvent(runId)
+        .compose(last -> last.filter(SupervisorVerticle::isEnd).isPresent() ? Future.succeededFuture()
+            : emitter.emit(run.run(), Agent.SUPERVISOR, EventType.ofWire(pending.getString("type")),
+                pending.getJsonObject("fields")).onSuccess(e -> LOG.info("run {}: its recorded end shown after {} "
+                    + "stopped", runId, run.previousOwner())))
+        .compose(v -> store.shown(runId))
+        .onFailure(e -> LOG.warn("run {}: recorded end not shown yet, tried again once the lease runs out: {}", runId,
+            e.getMessage()));
+  }
+
+  /** The run's end was shown but not recorded (PostgreSQL was away, or its supervisor died): record it as shown. */
+  private Future<Boolean> settle(RunLeases.Adopted run, JsonObject end) {
     RunRef ref = run.run();
-    LOG.info("run {} had already ended ({}); recording it", ref.runId(), terminal.getString("type"));
-    if (EventType.RUN_COMPLETED.wire().equals(terminal.getString("type"))) {
-      return store.complete(ref.runId(), owner, ref.threadId(), ref.userId(), terminal.getString("final_response"),
-          terminal.getBoolean("degraded", false));
+    LOG.info("run {} had already ended ({}); recording it", ref.runId(), end.getString("type"));
+    if (EventType.RUN_COMPLETED.wire().equals(end.getString("type"))) {
+      return store.complete(ref.runId(), owner, ref.threadId(), ref.userId(), end.getString("final_response"),
+          end.getBoolean("degraded", false), null);
     }
-    String code = terminal.getString("code");
+    String code = end.getString("code");
     return store.fail(ref.runId(), owner, "cancelled".equals(code) ? "cancelled" : "failed", code,
-        terminal.getString("message"));
+        end.getString("message"), null);
   }
 
   private void storageUnreachable(Throwable e) {

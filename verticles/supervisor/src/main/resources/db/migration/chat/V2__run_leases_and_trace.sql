@@ -6,13 +6,17 @@ ALTER TABLE runs
   ADD COLUMN lease_until  timestamptz,
   ADD COLUMN heartbeat_at timestamptz,
   ADD COLUMN deadline_at  timestamptz,
-  ADD COLUMN adoptions    integer NOT NULL DEFAULT 0;
+  ADD COLUMN adoptions    integer NOT NULL DEFAULT 0,
+  -- The run's last event (run_completed / run_failed), recorded with the run's end and cleared once
+  -- it is placed in the run's log: if the supervisor dies in between, the one that adopts the run
+  -- places it, so no client misses the end of a run.
+  ADD COLUMN pending_end  jsonb;
 
 -- Runs left running before leases existed are adopted at once and end as their deadline says.
 UPDATE runs SET deadline_at = created_at + interval '60 seconds', lease_until = now() WHERE status = 'running';
 UPDATE runs SET deadline_at = coalesce(finished_at, created_at) WHERE deadline_at IS NULL;
 ALTER TABLE runs ALTER COLUMN deadline_at SET NOT NULL;
-CREATE INDEX runs_by_lease ON runs (lease_until) WHERE status = 'running';
+CREATE INDEX runs_by_lease ON runs (lease_until) WHERE status = 'running' OR pending_end IS NOT NULL;
 
 -- The trace of a run: its events as the run's log held them, written when the run ends.
 CREATE TABLE run_events (
