@@ -7,6 +7,11 @@ public final class BusHeaders {
   /** The verified user a message acts for; set only by ws-bridge from a verified token. */
   public static final String USER_ID = "apex-user-id";
   public static final String RUN_ID = "apex-run-id";
+  /**
+   * The highest seq the sender knows for the run named in a stage request, so the stage numbers its
+   * events after it while Redis cannot (RunEventEmitter).
+   */
+  public static final String RUN_SEQ = "apex-run-seq";
   /** W3C trace context, carried so a run can be followed across nodes. */
   public static final String TRACEPARENT = "traceparent";
 }

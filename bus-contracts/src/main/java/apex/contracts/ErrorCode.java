@@ -27,6 +27,8 @@ public enum ErrorCode {
   CONFLICT(4090, 409),
   PAYLOAD_TOO_LARGE(4130, 413),
   RATE_LIMITED(4290, 429),
+  /** A node is at its bound of runs in progress: try again shortly (another node may take it). */
+  BUSY(4291, 429),
   INTERNAL(5000, 500),
   UNAVAILABLE(5030, 503),
   STORAGE_UNAVAILABLE(5031, 503),

@@ -36,7 +36,10 @@ final class TicketStore {
     RANDOM.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     return redis.set(List.of(key(ticket), user.toJson().encode(), "EX", String.valueOf(ttlSeconds), "NX"))
-        .map(ok -> new Ticket(ticket, ttlSeconds));
+        .map(ok -> new Ticket(ticket, ttlSeconds))
+        .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("WebSocket tickets are unavailable: their "
+            + "store (Redis) cannot be reached. Open the socket with Sec-WebSocket-Protocol: bearer.<access_token> "
+            + "instead, or try again shortly")));
   }
 
   Future<VerifiedUser> redeem(String ticket) {

@@ -74,6 +74,12 @@ final class ApexClient implements AutoCloseable {
     return response.bodyAsJsonObject().getString("access_token");
   }
 
+  /** {@code POST /api/usage}: a usage file as the raw body. */
+  HttpResponse<Buffer> upload(String token, String body, String contentType) {
+    return await(http.post("/api/usage").putHeader("Authorization", "Bearer " + token)
+        .putHeader("Content-Type", contentType).sendBuffer(Buffer.buffer(body)));
+  }
+
   String ticket(String token) {
     return post("/api/ws-ticket", null, token).bodyAsJsonObject().getString("ticket");
   }

@@ -55,9 +55,7 @@ class UsageUploadEndToEndTest {
   }
 
   private static HttpResponse<Buffer> upload(String token, String body, String contentType) {
-    return await(WebClient.create(node.vertx()).post(node.httpPort(), "127.0.0.1", "/api/usage")
-        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", contentType)
-        .sendBuffer(Buffer.buffer(body)));
+    return client.upload(token, body, contentType);
   }
 
   private static JsonObject analyse(ApexClient.Socket socket, String clientMsgId) {

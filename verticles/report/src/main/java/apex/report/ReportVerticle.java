@@ -40,13 +40,18 @@ public class ReportVerticle extends ApexVerticle {
                 .put("has_data", request.data() != null)
                 .put("recommendations", request.optimizer() == null ? 0 : request.optimizer().recommendations().size()),
             () -> Future.succeededFuture(composer.answer(request.run().runId(), request.question(), request.triage(),
-                request.data(), request.optimizer(), List.of())),
+                request.data(), request.optimizer(), notes(request))),
             r -> new JsonObject().put("markdown_chars", r.markdown().length()).put("title", r.report().title())))
         .compose(r -> narrative.write(request.run().runId(), r.report().summary(), figures(r.report()))
             .map(n -> NarrativeWriter.METHOD_LLM.equals(n.method())
                 ? composer.answer(request.run().runId(), request.question(), request.triage(), request.data(),
-                    request.optimizer(), List.of(), n.text())
+                    request.optimizer(), notes(request), n.text())
                 : r));
+  }
+
+  /** What fell back before the report (the supervisor's notes), shown with the data-quality notes. */
+  private static List<String> notes(StageRequest request) {
+    return request.degradedNotes() == null ? List.of() : request.degradedNotes();
   }
 
   private static Map<String, Double> figures(ReportResult.Report report) {

@@ -3,6 +3,7 @@ package apex.runtime;
 import apex.contracts.Contract;
 import apex.contracts.ContractException;
 import apex.contracts.ContractJson;
+import apex.contracts.BusHeaders;
 import apex.contracts.ErrorCode;
 import apex.contracts.run.Agent;
 import apex.contracts.stage.StageRequest;
@@ -11,6 +12,7 @@ import apex.runtime.config.ApexConfig;
 import apex.runtime.discovery.ServiceAnnouncer;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.security.JwtKeys;
+import apex.runtime.stage.StageResults;
 import apex.runtime.stage.StageWork;
 import apex.runtime.storage.Postgres;
 import apex.runtime.storage.RedisStore;
@@ -51,6 +53,7 @@ public abstract class ApexVerticle extends VerticleBase {
   private RedisAPI redis;
   private RunEventEmitter emitter;
   private final List<Supplier<Future<?>>> closers = new ArrayList<>();
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
   private final String serviceName;
   private final String serviceAddress;
@@ -95,11 +98,17 @@ public abstract class ApexVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Stops taking work first (every served address unregistered, cluster-wide), then lets the
+   * service finish or hand over what it holds, then withdraws its discovery records and closes its
+   * storage.
+   */
   @Override
   public final Future<?> stop() {
-    Future<Void> withdrawn = announcer == null ? Future.succeededFuture() : announcer.withdrawAll();
-    return withdrawn
+    log.info("{} stopping: no new work taken", serviceName());
+    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())
         .transform(v -> stopService())
+        .transform(v -> announcer == null ? Future.succeededFuture() : announcer.withdrawAll())
         .transform(v -> Future.join(closers.stream().<Future<?>>map(Supplier::get).toList()));
   }
 
@@ -128,17 +137,25 @@ public abstract class ApexVerticle extends VerticleBase {
 
   /**
    * Serves a pipeline stage: reads the {@link StageRequest}, refuses one without its run, and hands
-   * the work what it needs to show its progress as {@code agent}.
+   * the work what it needs to show its progress as {@code agent}. A run asked for twice gets its
+   * first answer again ({@link StageResults}); the sender's last seq of the run (header
+   * {@code apex-run-seq}) lets the stage number its events after it while Redis is away.
    */
   protected Future<Void> serveStage(String address, Agent agent,
                                     BiFunction<StageRequest, StageWork, Future<? extends Contract>> work) {
     RunEventEmitter events = emitter();
-    return serve(address, body -> {
-      StageRequest request = ContractJson.fromJson(body, StageRequest.class);
+    StageResults answers = new StageResults(redis(), agent.wire());
+    return serveMessages(address, message -> {
+      StageRequest request = ContractJson.fromJson(message.body(), StageRequest.class);
       if (request.run() == null) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request names no run"));
       }
-      return work.apply(request, new StageWork(events, request.run(), agent)).map(Contract::toJson);
+      String seq = message.headers().get(BusHeaders.RUN_SEQ);
+      if (seq != null && seq.matches("\\d{1,18}")) {
+        events.observe(request.run().runId(), Long.parseLong(seq));
+      }
+      return answers.once(request.run().runId(),
+          () -> work.apply(request, new StageWork(events, request.run(), agent)).map(Contract::toJson));
     });
   }
 
@@ -148,14 +165,20 @@ public abstract class ApexVerticle extends VerticleBase {
    * answered {@code internal}. Completes when the consumer is registered cluster-wide.
    */
   protected Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return serveMessages(address, message -> handler.apply(message.body()));
+  }
+
+  /** As {@link #serve}, for a handler that reads the message's headers too. */
+  private Future<Void> serveMessages(String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, message -> handle(message, handler));
+    consumers.add(consumer);
     return consumer.completion();
   }
 
-  private void handle(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
+  private void handle(Message<JsonObject> message, Function<Message<JsonObject>, Future<JsonObject>> handler) {
     Future<JsonObject> answer;
     try {
-      answer = handler.apply(message.body());
+      answer = handler.apply(message);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }

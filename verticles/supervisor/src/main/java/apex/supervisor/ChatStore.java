@@ -6,6 +6,7 @@ import apex.contracts.run.RunView;
 import apex.contracts.run.StartRun;
 import apex.contracts.run.ThreadMessage;
 import apex.contracts.run.ThreadSummary;
+import apex.contracts.stage.Window;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -43,7 +44,7 @@ final class ChatStore {
    * with {@code rate_limited} when the user already has {@code maxRunning} runs younger than
    * {@code timeoutMs} still running. A per-user advisory lock makes count and insert one step.
    */
-  Future<RunAccepted> createRun(StartRun start, int maxRunning, long timeoutMs) {
+  Future<RunAccepted> createRun(StartRun start, int maxRunning, long timeoutMs, String owner, long leaseMs) {
     UUID runId = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
         .execute(Tuple.of(start.userId()))
@@ -58,8 +59,10 @@ final class ChatStore {
               : threadFor(conn, start);
         })
         .compose(threadId -> conn.preparedQuery(
-                "INSERT INTO chat.runs (id, thread_id, user_id, client_msg_id, status) VALUES ($1, $2, $3, $4, 'running')")
-            .execute(Tuple.of(runId, threadId, start.userId(), start.clientMsgId()))
+                "INSERT INTO chat.runs (id, thread_id, user_id, client_msg_id, status, owner, lease_until, heartbeat_at, "
+                    + "deadline_at) VALUES ($1, $2, $3, $4, 'running', $5, now() + $6 * interval '1 millisecond', now(), "
+                    + "now() + $7 * interval '1 millisecond')")
+            .execute(Tuple.of(runId, threadId, start.userId(), start.clientMsgId(), owner, leaseMs, timeoutMs))
             .compose(r -> conn.preparedQuery(
                     "INSERT INTO chat.messages (thread_id, user_id, role, text, run_id) VALUES ($1, $2, 'user', $3, $4)")
                 .execute(Tuple.of(threadId, start.userId(), start.text(), runId)))
@@ -85,25 +88,68 @@ final class ChatStore {
         .execute(Tuple.of(UUID.fromString(threadId))).map(rows -> rows.iterator().next().getInteger("n"));
   }
 
-  Future<Void> saveStage(String runId, String agent, JsonObject stage) {
-    return pool.preparedQuery("UPDATE chat.runs SET stages = stages || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(runId), agent, stage)).mapEmpty();
+  /**
+   * Persists a stage's result while {@code owner} still holds the run; false when it does not (the
+   * run was adopted by another supervisor, or has ended).
+   */
+  Future<Boolean> saveStage(String runId, String owner, String agent, JsonObject stage) {
+    return pool.preparedQuery("UPDATE chat.runs SET stages = stages || jsonb_build_object($3::text, $4::jsonb) "
+            + "WHERE id = $1 AND owner = $2 AND status = 'running'")
+        .execute(Tuple.of(UUID.fromString(runId), owner, agent, stage)).map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Void> complete(String runId, String threadId, String userId, String answer, boolean degraded) {
-    return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO chat.messages (thread_id, user_id, role, text, run_id) VALUES ($1, $2, 'assistant', $3, $4)")
-            .execute(Tuple.of(UUID.fromString(threadId), userId, answer, UUID.fromString(runId)))
-            .compose(r -> conn.preparedQuery("UPDATE chat.runs SET status = 'completed', degraded = $2, finished_at = now(), "
-                    + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(runId), degraded))))
-        .mapEmpty();
+  /**
+   * Ends the run as completed with its answer, while {@code owner} holds it; false when it does not.
+   * {@code end} is the run's last event, kept until {@link #shown} (see {@code pending_end}).
+   */
+  Future<Boolean> complete(String runId, String owner, String threadId, String userId, String answer, boolean degraded,
+                           JsonObject end) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE chat.runs SET status = 'completed', degraded = $3, "
+                + "pending_end = $4, finished_at = now(), "
+                + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint "
+                + "WHERE id = $1 AND owner = $2 AND status = 'running'")
+            .execute(Tuple.of(UUID.fromString(runId), owner, degraded, end))
+            .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false) : conn.preparedQuery(
+                    "INSERT INTO chat.messages (thread_id, user_id, role, text, run_id) VALUES ($1, $2, 'assistant', $3, $4)")
+                .execute(Tuple.of(UUID.fromString(threadId), userId, answer, UUID.fromString(runId))).map(true)));
   }
 
-  Future<Void> fail(String runId, String status, String code, String message) {
-    return pool.preparedQuery("UPDATE chat.runs SET status = $2, error_code = $3, error_message = $4, finished_at = now(), "
-            + "duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint WHERE id = $1 AND status = 'running'")
-        .execute(Tuple.of(UUID.fromString(runId), status, code, message)).mapEmpty();
+  /** Ends the run as failed or cancelled, while {@code owner} holds it; false when it does not. {@code end} as in complete. */
+  Future<Boolean> fail(String runId, String owner, String status, String code, String message, JsonObject end) {
+    return pool.preparedQuery("UPDATE chat.runs SET status = $3, error_code = $4, error_message = $5, pending_end = $6, "
+            + "finished_at = now(), duration_ms = (extract(epoch FROM now() - created_at) * 1000)::bigint "
+            + "WHERE id = $1 AND owner = $2 AND status = 'running'")
+        .execute(Tuple.of(UUID.fromString(runId), owner, status, code, message, end)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The run's last event is in its log: nothing is left to show. */
+  Future<Void> shown(String runId) {
+    return pool.preparedQuery("UPDATE chat.runs SET pending_end = NULL WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(runId))).mapEmpty();
+  }
+
+  /**
+   * The data stage's output of the user's latest run over the same window that analysed it without
+   * a fallback: the last aggregates kept, for data's fallback.
+   */
+  Future<Optional<JsonObject>> lastAggregates(String userId, Window window) {
+    return pool.preparedQuery("SELECT stages -> 'data' -> 'output' AS output FROM chat.runs WHERE user_id = $1 "
+            + "AND stages -> 'data' ->> 'status' = 'ok' AND stages -> 'data' -> 'output' -> 'window' ->> 'from' = $2 "
+            + "AND stages -> 'data' -> 'output' -> 'window' ->> 'to' = $3 ORDER BY created_at DESC LIMIT 1")
+        .execute(Tuple.of(userId, window.from(), window.to()))
+        .map(rows -> first(rows).map(r -> (JsonObject) r.getValue("output")));
+  }
+
+  /** Writes the run's trace: its events as logged (already written ones are kept). */
+  Future<Void> trace(String runId, List<JsonObject> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = events.stream().map(e -> Tuple.of(UUID.fromString(runId), e.getLong("seq"), e.getString("type"),
+        e.getString("agent"), OffsetDateTime.parse(e.getString("ts")), e)).toList();
+    return pool.preparedQuery("INSERT INTO chat.run_events (run_id, seq, type, agent, ts, event) VALUES ($1, $2, $3, $4, $5, $6) "
+            + "ON CONFLICT DO NOTHING")
+        .executeBatch(batch).mapEmpty();
   }
 
   Future<List<ThreadSummary>> threads(String userId) {

@@ -1,59 +1,98 @@
 package apex.supervisor;
 
 import apex.contracts.Addresses;
+import apex.contracts.BusHeaders;
 import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
 import apex.contracts.run.Agent;
 import apex.contracts.run.EventType;
 import apex.contracts.run.RunRef;
 import apex.contracts.stage.DataResult;
-import apex.contracts.stage.Entities;
 import apex.contracts.stage.OptimizerResult;
 import apex.contracts.stage.ReportResult;
 import apex.contracts.stage.StageRequest;
 import apex.contracts.stage.TriageResult;
-import apex.contracts.stage.Window;
 import apex.runtime.bus.BusCalls;
 import apex.runtime.bus.Guarded;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.stage.StageWork;
+import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Drives one run through the stages in order, each behind its breaker: triage decides the plan,
- * then data → optimizer → report (or straight to report when there is no data). Each stage result
- * is persisted as it lands; the supervisor shows a card of its own and one per stage.
+ * Drives one run through the stages in order, each behind its breaker and with its named fallback:
+ * triage decides the plan, then data → optimizer → report (or straight to report when there is no
+ * data). Each stage result is persisted as it lands, under the supervisor's lease; a pipeline built
+ * for an adopted run starts from those results and asks only the stages not yet done. A pipeline
+ * whose run was released (handed over, or its lease lost) stops silently at its next step: the run
+ * is someone else's.
  */
 final class RunPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
-  private static final int DEFAULT_WINDOW_DAYS = 30;
+  private static final List<Agent> STAGES = List.of(Agent.TRIAGE, Agent.DATA, Agent.OPTIMIZER, Agent.REPORT);
+
+  /** A stage that fell back: which, to what, and why; shown on its card, in the answer and in run_completed. */
+  record Degradation(String agent, String fallback, String reason) {
+    String note() {
+      return agent + ": " + reason + " — used " + fallback;
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("agent", agent).put("fallback", fallback).put("reason", reason);
+    }
+  }
 
   private final BusCalls calls;
   private final RunEventEmitter emitter;
   private final ChatStore store;
   private final RunRef run;
   private final String question;
+  private final String owner;
+  /** Persisted stage results, by agent: from an earlier supervisor when adopted, then as they land. */
+  private final JsonObject done;
+  private final String adoptedFrom;
   private final long startedNanos = System.nanoTime();
-  private final List<String> degradedNotes = new ArrayList<>();
+  private final List<Degradation> degraded = new ArrayList<>();
   private volatile boolean cancelled;
+  private volatile boolean released;
 
-  RunPipeline(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question) {
+  private RunPipeline(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question, String owner,
+                      JsonObject done, String adoptedFrom) {
     this.calls = calls;
     this.emitter = emitter;
     this.store = store;
     this.run = run;
     this.question = question;
+    this.owner = owner;
+    this.done = done;
+    this.adoptedFrom = adoptedFrom;
+    STAGES.forEach(agent -> {
+      JsonObject kept = done.getJsonObject(agent.wire());
+      if (kept != null && "degraded".equals(kept.getString("status"))) {
+        degraded.add(new Degradation(agent.wire(), kept.getString("fallback"), kept.getString("reason")));
+      }
+    });
+  }
+
+  static RunPipeline fresh(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question,
+                           String owner) {
+    return new RunPipeline(calls, emitter, store, run, question, owner, new JsonObject(), null);
+  }
+
+  /** A run taken over from {@code previousOwner}, continuing after the stages in {@code stages}. */
+  static RunPipeline adopted(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question,
+                             String owner, JsonObject stages, String previousOwner) {
+    return new RunPipeline(calls, emitter, store, run, question, owner, stages.copy(),
+        previousOwner == null ? "a supervisor that stopped" : previousOwner);
   }
 
   RunRef run() {
@@ -64,128 +103,223 @@ final class RunPipeline {
     cancelled = true;
   }
 
+  /** The run is no longer this pipeline's (handed over or adopted elsewhere): no further event or write. */
+  void release() {
+    released = true;
+  }
+
+  boolean released() {
+    return released;
+  }
+
   Future<Void> execute() {
-    StageWork supervisor = new StageWork(emitter, run, Agent.SUPERVISOR);
-    return emit(Agent.SUPERVISOR, EventType.AGENT_STARTED, new JsonObject().put("stage_index", 0)
-            .put("plan", List.of("triage", "data", "optimizer", "report")))
-        .compose(v -> supervisor.tool("thread_context", new JsonObject().put("thread_id", run.threadId()),
-            () -> store.messageCount(run.threadId()), n -> new JsonObject().put("messages", n)))
-        .compose(n -> supervisor.think("Asking triage what you need and whether your usage data can answer it.", 0.05))
+    return open()
         .compose(v -> stage(Agent.TRIAGE, 1, Addresses.STAGE_TRIAGE, new StageRequest(run, question, null, null, null),
-            json -> ContractJson.fromJson(json, TriageResult.class), "default-plan", this::defaultPlan,
+            json -> ContractJson.fromJson(json, TriageResult.class), StageFallbacks.DEFAULT_PLAN,
+            e -> Future.succeededFuture(StageFallbacks.defaultPlan()),
             t -> new JsonObject().put("intent", t.intent()).put("data_sufficiency", t.dataSufficiency())
                 .put("rows_in_window", t.rowsInWindow()).put("window", t.window().toJson())))
         .compose(triage -> TriageResult.INSUFFICIENT.equals(triage.dataSufficiency())
             ? skip(Agent.DATA, 2).compose(v -> skip(Agent.OPTIMIZER, 3)).compose(v -> report(triage, null, null))
-            : analyse(supervisor, triage))
-        .compose(report -> finish(report))
-        .mapEmpty();
+            : analyse(triage))
+        .compose(this::finish);
   }
 
-  private Future<ReportResult> analyse(StageWork supervisor, TriageResult triage) {
-    return supervisor.think("Triage found " + triage.rowsInWindow() + " usage rows from " + triage.window().from()
-            + " to " + triage.window().to() + "; running the analysis.", 0.25)
+  /** A fresh run opens the supervisor's card; an adopted one says where it picks up. */
+  private Future<Void> open() {
+    StageWork supervisor = new StageWork(emitter, run, Agent.SUPERVISOR);
+    if (adoptedFrom != null) {
+      String next = STAGES.stream().filter(a -> !done.containsKey(a.wire())).map(Agent::wire).findFirst().orElse("the answer");
+      return supervisor.think("Picked this run up after " + adoptedFrom + " stopped driving it; continuing from "
+          + next + ".", 0.05);
+    }
+    return emit(Agent.SUPERVISOR, EventType.AGENT_STARTED, new JsonObject().put("stage_index", 0)
+            .put("plan", List.of("triage", "data", "optimizer", "report")))
+        .compose(v -> supervisor.tool("thread_context", new JsonObject().put("thread_id", run.threadId()),
+            () -> store.messageCount(run.threadId()), n -> new JsonObject().put("messages", n)))
+        .compose(n -> supervisor.think("Asking triage what you need and whether your usage data can answer it.", 0.05));
+  }
+
+  private Future<ReportResult> analyse(TriageResult triage) {
+    Future<Void> thought = done.containsKey(Agent.DATA.wire()) ? Future.succeededFuture()
+        : new StageWork(emitter, run, Agent.SUPERVISOR).think("Triage found " + triage.rowsInWindow()
+            + " usage rows from " + triage.window().from() + " to " + triage.window().to() + "; running the analysis.", 0.25);
+    return thought
         .compose(v -> stage(Agent.DATA, 2, Addresses.STAGE_DATA, new StageRequest(run, question, triage, null, null),
-            json -> ContractJson.fromJson(json, DataResult.class), null, null,
+            json -> ContractJson.fromJson(json, DataResult.class), StageFallbacks.LAST_AGGREGATES,
+            e -> store.lastAggregates(run.userId(), triage.window()).compose(kept -> kept
+                .map(json -> Future.succeededFuture(ContractJson.fromJson(json, DataResult.class)))
+                .orElseGet(() -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("data is unavailable and no earlier "
+                    + "analysis of " + triage.window().from() + " to " + triage.window().to() + " is kept to fall back on")))),
             d -> new JsonObject().put("requests", d.totals().requests()).put("cost_usd", d.totals().costUsd())
                 .put("models", d.byModel().size()).put("features", d.byFeature().size())))
         .compose(data -> stage(Agent.OPTIMIZER, 3, Addresses.STAGE_OPTIMIZER,
                 new StageRequest(run, question, triage, data, null),
-                json -> ContractJson.fromJson(json, OptimizerResult.class), null, null,
+                json -> ContractJson.fromJson(json, OptimizerResult.class), StageFallbacks.BASIC_RECOMMENDATIONS,
+                e -> Future.succeededFuture(StageFallbacks.basicRecommendations(data)),
                 o -> new JsonObject().put("recommendations", o.recommendations().size())
                     .put("total_monthly_savings_usd", o.totalMonthlySavingsUsd()))
             .compose(optimizer -> report(triage, data, optimizer)));
   }
 
   private Future<ReportResult> report(TriageResult triage, DataResult data, OptimizerResult optimizer) {
-    return stage(Agent.REPORT, 4, Addresses.STAGE_REPORT, new StageRequest(run, question, triage, data, optimizer),
-        json -> ContractJson.fromJson(json, ReportResult.class), null, null,
+    return stage(Agent.REPORT, 4, Addresses.STAGE_REPORT,
+        new StageRequest(run, question, triage, data, optimizer, notes()),
+        json -> ContractJson.fromJson(json, ReportResult.class), StageFallbacks.TEMPLATE_REPORT,
+        e -> Future.succeededFuture(StageFallbacks.templateReport(question, triage, data, optimizer, notesWith(
+            new Degradation(Agent.REPORT.wire(), StageFallbacks.TEMPLATE_REPORT, "report failed: " + e.getMessage())))),
         r -> new JsonObject().put("markdown_chars", r.markdown().length())
             .put("recommendations", r.report().recommendations().size()));
   }
 
-  /** One stage: its card opens, the guarded call runs, the result is persisted, the card closes. */
+  /**
+   * One stage: its card opens, the guarded call runs (or its fallback answers), the result is
+   * persisted, the card closes. A stage already persisted (an adopted run) is not asked again.
+   */
   private <T> Future<T> stage(Agent agent, int index, String address, StageRequest request,
                               Function<JsonObject, T> reader, String fallbackName,
                               Function<Throwable, Future<T>> fallback, Function<T, JsonObject> summary) {
+    JsonObject kept = done.getJsonObject(agent.wire());
+    if (kept != null) {
+      return Future.succeededFuture(reader.apply(kept.getJsonObject("output")));
+    }
     if (cancelled) {
       return Future.failedFuture(new RunCancelled());
     }
     long started = System.nanoTime();
-    DeliveryOptions options = new DeliveryOptions();
-    // The call starts only once agent_started is placed, so the stage's own events follow it.
-    Supplier<Future<Guarded<T>>> call = () -> fallback == null
-        ? calls.request(agent.wire(), address, request.toJson(), options).map(json -> Guarded.ok(reader.apply(json)))
-        : calls.request(agent.wire(), address, request.toJson(), options, reader, fallbackName, fallback);
+    // The call starts only once agent_started is placed, so the stage's own events follow it, and
+    // it carries the run's last seq so the stage numbers after it while Redis is away.
+    Supplier<Future<Guarded<T>>> call = () -> calls.request(agent.wire(), address, request.toJson(),
+        new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId()))),
+        reader, fallbackName, fallback);
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
         .compose(v -> call.get())
         .compose(guarded -> {
-          if (guarded.degraded()) {
-            degradedNotes.add(agent.wire() + ": " + guarded.reason() + " — used " + guarded.fallback());
-            LOG.warn("run {} stage {} degraded: {}", run.runId(), agent.wire(), guarded.reason());
-          }
-          JsonObject result = summary.apply(guarded.value());
-          JsonObject completed = new JsonObject()
+          JsonObject outcome = new JsonObject()
               .put("status", guarded.degraded() ? "degraded" : "ok")
-              .put("duration_ms", (System.nanoTime() - started) / 1_000_000)
-              .put("result", result);
+              .put("duration_ms", (System.nanoTime() - started) / 1_000_000);
           if (guarded.degraded()) {
-            completed.put("reason", guarded.reason());
+            Degradation d = new Degradation(agent.wire(), guarded.fallback(), guarded.reason());
+            degraded.add(d);
+            LOG.warn("run {} stage {} degraded: {}", run.runId(), agent.wire(), d.note());
+            outcome.put("reason", d.reason()).put("fallback", d.fallback());
           }
-          return store.saveStage(run.runId(), agent.wire(), new JsonObject()
-                  .put("status", completed.getString("status"))
-                  .put("duration_ms", completed.getLong("duration_ms"))
-                  .put("output", ContractJson.toJson(guarded.value())))
+          JsonObject completed = outcome.copy().put("result", summary.apply(guarded.value()));
+          return persist(agent, outcome.copy().put("output", ContractJson.toJson(guarded.value())))
               .compose(v -> emit(agent, EventType.AGENT_COMPLETED, completed))
               .map(guarded.value());
         });
   }
 
   private Future<Void> skip(Agent agent, int index) {
+    if (done.containsKey(agent.wire())) {
+      return Future.succeededFuture();
+    }
+    String reason = "no usage data in the window";
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
+        .compose(v -> persist(agent, new JsonObject().put("status", "skipped").put("duration_ms", 0).put("reason", reason)))
         .compose(v -> emit(agent, EventType.AGENT_COMPLETED, new JsonObject().put("status", "skipped")
-            .put("duration_ms", 0).put("result", new JsonObject()).put("reason", "no usage data in the window")))
-        .mapEmpty();
+            .put("duration_ms", 0).put("result", new JsonObject()).put("reason", reason)));
   }
 
-  /** Triage's named fallback: analyse costs over the last 30 days and let the data stage tell. */
-  private Future<TriageResult> defaultPlan(Throwable cause) {
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    Window window = new Window(today.minusDays(DEFAULT_WINDOW_DAYS - 1L).toString(), today.toString(), DEFAULT_WINDOW_DAYS);
-    return Future.succeededFuture(new TriageResult("cost_analysis", Entities.none(),
-        window, TriageResult.PARTIAL, 0, 0.3, List.of("data", "optimizer", "report"), "default-plan"));
+  private List<String> notes() {
+    return degraded.stream().map(Degradation::note).toList();
   }
 
+  private List<String> notesWith(Degradation more) {
+    List<String> all = new ArrayList<>(notes());
+    all.add(more.note());
+    return all;
+  }
+
+  /**
+   * The supervisor's card closes, the run's end is recorded (with its last event, so REST readers
+   * see the run ended once the client does), then the last event is shown. If this supervisor dies
+   * in between, the one that adopts the run shows the recorded event (RunLeases, pending_end).
+   */
   private Future<Void> finish(ReportResult report) {
     if (cancelled) {
       return Future.failedFuture(new RunCancelled());
     }
-    boolean degraded = !degradedNotes.isEmpty();
+    boolean isDegraded = !degraded.isEmpty();
     long duration = (System.nanoTime() - startedNanos) / 1_000_000;
-    return store.complete(run.runId(), run.threadId(), run.userId(), report.markdown(), degraded)
-        .compose(v -> emit(Agent.SUPERVISOR, EventType.AGENT_COMPLETED, new JsonObject()
-            .put("status", degraded ? "degraded" : "ok").put("duration_ms", duration)
-            .put("result", new JsonObject().put("stages", 4).put("degraded_notes", degradedNotes))))
-        .compose(v -> emit(Agent.SUPERVISOR, EventType.RUN_COMPLETED, new JsonObject()
-            .put("final_response", report.markdown())
-            .put("report", report.report().toJson())
-            .put("degraded", degraded)))
-        .mapEmpty();
+    JsonObject end = new JsonObject()
+        .put("final_response", report.markdown())
+        .put("report", report.report().toJson())
+        .put("degraded", isDegraded)
+        .put("degraded_reasons", degraded.stream().map(Degradation::toJson).toList());
+    return emit(Agent.SUPERVISOR, EventType.AGENT_COMPLETED, new JsonObject()
+            .put("status", isDegraded ? "degraded" : "ok").put("duration_ms", duration)
+            .put("result", new JsonObject().put("stages", 4).put("degraded_notes", notes())))
+        .compose(v -> store.complete(run.runId(), owner, run.threadId(), run.userId(), report.markdown(), isDegraded,
+            pendingEnd(EventType.RUN_COMPLETED, end)))
+        .compose(held -> held ? show(EventType.RUN_COMPLETED, end) : Future.failedFuture(releasedNow()));
   }
 
-  /** Ends the run as failed (or cancelled): persisted first, then shown. */
+  /**
+   * Ends the run as failed (or cancelled): recorded, then shown. Nothing when the run is another
+   * supervisor's now. When PostgreSQL cannot record it the client is told all the same, and the
+   * supervisor that adopts the run later records it from the run's log.
+   */
   Future<Void> fail(Throwable cause) {
+    if (released || cause instanceof RunReleased) {
+      LOG.info("run {} left to the supervisor that holds it now", run.runId());
+      return Future.succeededFuture();
+    }
     boolean wasCancelled = cause instanceof RunCancelled;
-    String wire = wasCancelled ? "cancelled" : cause instanceof TimeoutFailure ? "timeout" : ErrorCode.of(cause).wire();
-    String message = wasCancelled ? "Stopped at your request." : cause.getMessage();
+    String wire = wasCancelled ? "cancelled" : cause instanceof TimeoutFailure ? "timeout"
+        : Postgres.isUnreachable(cause) ? ErrorCode.STORAGE_UNAVAILABLE.wire() : ErrorCode.of(cause).wire();
+    List<String> finished = STAGES.stream().map(Agent::wire).filter(done::containsKey).toList();
+    String message = wasCancelled ? "Stopped at your request."
+        : cause instanceof TimeoutFailure ? cause.getMessage() + (finished.isEmpty() ? "; no stage had finished."
+            : "; finished: " + String.join(", ", finished) + ". Their results are kept with the run.")
+        : Postgres.isUnreachable(cause) ? "The database could not be reached during the run (" + cause.getMessage()
+            + "); try again in a moment."
+        : cause.getMessage() == null ? wire : cause.getMessage();
     LOG.warn("run {} failed: {} {}", run.runId(), wire, message);
-    return store.fail(run.runId(), wasCancelled ? "cancelled" : "failed", wire, message)
-        .transform(v -> emit(Agent.SUPERVISOR, EventType.RUN_FAILED, new JsonObject().put("code", wire)
-            .put("message", message == null ? wire : message)))
-        .mapEmpty();
+    JsonObject end = new JsonObject().put("code", wire).put("message", message).put("completed_stages", finished);
+    return store.fail(run.runId(), owner, wasCancelled ? "cancelled" : "failed", wire, message,
+            pendingEnd(EventType.RUN_FAILED, end))
+        .recover(e -> {
+          LOG.warn("run {}: its end could not be recorded ({}); shown all the same", run.runId(), e.getMessage());
+          return Future.succeededFuture(true);
+        })
+        .compose(held -> held ? show(EventType.RUN_FAILED, end) : Future.succeededFuture());
+  }
+
+  static JsonObject pendingEnd(EventType type, JsonObject fields) {
+    return new JsonObject().put("type", type.wire()).put("fields", fields);
+  }
+
+  /** Places the run's last event, then clears it from the row (a failure there only repeats the check later). */
+  private Future<Void> show(EventType type, JsonObject fields) {
+    return emit(Agent.SUPERVISOR, type, fields)
+        .compose(v -> store.shown(run.runId()).otherwiseEmpty());
+  }
+
+  private RunReleased releasedNow() {
+    released = true;
+    LOG.warn("run {} ended here but is held by another supervisor; its end is theirs to show", run.runId());
+    return new RunReleased();
+  }
+
+  private Future<Void> persist(Agent agent, JsonObject stage) {
+    if (released) {
+      return Future.failedFuture(new RunReleased());
+    }
+    return store.saveStage(run.runId(), owner, agent.wire(), stage).compose(held -> {
+      if (!held) {
+        return Future.failedFuture(releasedNow());
+      }
+      done.put(agent.wire(), stage);
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> emit(Agent agent, EventType type, JsonObject fields) {
+    if (released) {
+      return Future.failedFuture(new RunReleased());
+    }
     return emitter.emit(run, agent, type, fields).mapEmpty();
   }
 
@@ -195,10 +329,16 @@ final class RunPipeline {
     }
   }
 
+  /** The run is another supervisor's now; this pipeline stops without a word. */
+  static final class RunReleased extends RuntimeException {
+    RunReleased() {
+      super("released", null, false, false);
+    }
+  }
+
   static final class TimeoutFailure extends RuntimeException {
     TimeoutFailure(long ms) {
       super("The run did not finish within " + ms + " ms", null, false, false);
     }
   }
-
 }

@@ -4,6 +4,8 @@ import apex.contracts.Addresses;
 import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
 import apex.contracts.Schemas;
+import apex.contracts.run.Agent;
+import apex.contracts.run.EventType;
 import apex.contracts.run.OwnedQuery;
 import apex.contracts.run.RunAccepted;
 import apex.contracts.run.RunRef;
@@ -11,24 +13,45 @@ import apex.contracts.run.RunView;
 import apex.contracts.run.StartRun;
 import apex.contracts.run.ThreadSummary;
 import apex.runtime.ApexVerticle;
+import apex.runtime.events.EventLog;
 import apex.runtime.events.RunEventEmitter;
+import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Owns threads, messages and runs. {@code start} stores the question and the run, acknowledges at
- * once, then drives the pipeline; a run that outlives {@code runs.timeout_ms} fails with
- * {@code timeout}; {@code stop} cancels it between stages.
+ * Owns threads, messages and runs. {@code start} stores the question and the run under this
+ * supervisor's lease, acknowledges at once, then drives the pipeline; a run that outlives its
+ * deadline fails with {@code timeout}; {@code stop} cancels it between stages. A heartbeat renews
+ * the leases of the runs held here, and a sweeper adopts runs whose lease ran out (their supervisor
+ * died) and continues them from their last persisted stage. On stop the runs held here are handed
+ * over: released at once, for another supervisor to adopt.
  */
 public class SupervisorVerticle extends ApexVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(SupervisorVerticle.class);
+
   private ChatStore store;
+  private RunLeases leases;
   private RunEventEmitter emitter;
+  private EventLog eventLog;
+  private NodeRunSlots slots;
+  /** This instance's name in {@code chat.runs.owner}: the node id and a per-instance suffix. */
+  private String owner;
   private final Map<String, RunPipeline> active = new HashMap<>();
+  private long heartbeatTimer = -1;
+  private long sweepTimer = -1;
+  private boolean sweeping;
+  private boolean storageDown;
 
   public SupervisorVerticle() {
     super("supervisor", Addresses.SUPERVISOR_START);
@@ -36,10 +59,23 @@ public class SupervisorVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
+    owner = settings.nodeId() + "/" + UUID.randomUUID().toString().substring(0, 8);
     emitter = emitter();
+    eventLog = new EventLog(redis());
+    slots = new NodeRunSlots(vertx, settings.integer("runs.max_in_flight_per_node"));
     vertx.eventBus().<JsonObject>consumer(Addresses.SUPERVISOR_STOP, message -> stop(message.body()));
+    // The stages' events tell this supervisor how far its runs' numbering got (RunEventEmitter).
+    vertx.eventBus().<JsonObject>consumer(Addresses.RUN_EVENTS, message -> {
+      String runId = message.body().getString("run_id");
+      if (runId != null && active.containsKey(runId) && message.body().getValue("seq") instanceof Number seq) {
+        emitter.observe(runId, seq.longValue());
+      }
+    });
     return postgres("chat")
-        .onSuccess(pool -> store = new ChatStore(pool))
+        .onSuccess(pool -> {
+          store = new ChatStore(pool);
+          leases = new RunLeases(pool);
+        })
         .compose(v -> Future.all(List.of(
             serve(Addresses.SUPERVISOR_START, this::start),
             serve(Addresses.SUPERVISOR_THREADS, this::threads),
@@ -50,7 +86,35 @@ public class SupervisorVerticle extends ApexVerticle {
             serve(Addresses.SUPERVISOR_RUN, body -> {
               OwnedQuery q = ContractJson.fromJson(body, OwnedQuery.class);
               return store.run(q.userId(), q.id()).map(RunView::toJson);
-            }))));
+            }))))
+        .onSuccess(v -> {
+          heartbeatTimer = vertx.setPeriodic(settings.number("runs.heartbeat_ms"), t -> heartbeat());
+          sweepTimer = vertx.setPeriodic(settings.number("runs.sweep_ms"), t -> sweep());
+          LOG.info("supervisor {} holds runs under {} ms leases, at most {} in progress on this node", owner,
+              settings.number("runs.lease_ms"), slots.max());
+        });
+  }
+
+  /**
+   * Hands over: every run held here is released (its pipeline stops at its next step, after the
+   * events already on their way are placed), so another supervisor adopts it within
+   * {@code runs.sweep_ms} and asks again only the stage that was in progress.
+   */
+  @Override
+  protected Future<?> stopService() {
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(sweepTimer);
+    List<RunPipeline> held = new ArrayList<>(active.values());
+    if (held.isEmpty() || leases == null) {
+      return Future.succeededFuture();
+    }
+    held.forEach(RunPipeline::release);
+    List<String> ids = held.stream().map(p -> p.run().runId()).toList();
+    return Future.join(ids.stream().map(emitter::settled).toList())
+        .transform(v -> leases.release(owner, ids))
+        .onSuccess(v -> LOG.info("supervisor {} stopping: handed over {} run(s) {}", owner, ids.size(), ids))
+        .onFailure(e -> LOG.warn("supervisor {} stopping: could not release {} run(s), they are adopted when their "
+            + "lease runs out: {}", owner, ids.size(), e.getMessage()));
   }
 
   private Future<JsonObject> start(JsonObject body) {
@@ -63,33 +127,185 @@ public class SupervisorVerticle extends ApexVerticle {
       return Future.failedFuture(ErrorCode.EMPTY_MESSAGE.failure("text: the message is empty"));
     }
     return store.existingRun(start).compose(existing -> existing
-        .map(Future::succeededFuture)
-        .orElseGet(() -> store.createRun(start, settings.integer("limits.concurrent_runs_per_user"),
-                settings.number("runs.timeout_ms"))
-            .onSuccess(accepted -> launch(start, accepted))))
+            .map(Future::succeededFuture)
+            .orElseGet(() -> create(start)))
+        .recover(e -> Postgres.isUnreachable(e) ? storageUnavailable(start, e) : Future.failedFuture(e))
         .map(RunAccepted::toJson);
   }
 
-  /** Runs after the reply is on its way, so {@code run_accepted} reaches the browser first. */
-  private void launch(StartRun start, RunAccepted accepted) {
-    RunRef run = new RunRef(accepted.runId(), accepted.threadId(), start.userId());
-    RunPipeline pipeline = new RunPipeline(calls, emitter, store, run, start.text());
-    active.put(run.runId(), pipeline);
+  private Future<RunAccepted> create(StartRun start) {
+    if (!slots.tryTake()) {
+      return Future.failedFuture(ErrorCode.BUSY.failure("this node already has " + slots.max()
+          + " analyses in progress; try again in a moment"));
+    }
+    long timeoutMs = settings.number("runs.timeout_ms");
+    return store.createRun(start, settings.integer("limits.concurrent_runs_per_user"), timeoutMs, owner,
+            settings.number("runs.lease_ms"))
+        .onFailure(e -> slots.give())
+        .onSuccess(accepted -> launch(RunPipeline.fresh(calls, emitter, store,
+            new RunRef(accepted.runId(), accepted.threadId(), start.userId()), start.text(), owner), timeoutMs));
+  }
+
+  /**
+   * PostgreSQL cannot be reached: nothing can be stored, so the run fails at once, where the client
+   * watches for it: accepted, then {@code run_failed} with {@code storage_unavailable}.
+   */
+  private Future<RunAccepted> storageUnavailable(StartRun start, Throwable cause) {
+    LOG.warn("run for user {} refused, PostgreSQL unreachable: {}", start.userId(), cause.getMessage());
+    RunRef run = new RunRef(UUID.randomUUID().toString(),
+        start.threadId() == null ? UUID.randomUUID().toString() : start.threadId(), start.userId());
+    vertx.runOnContext(v -> emitter.emit(run, Agent.SUPERVISOR, EventType.RUN_FAILED, new JsonObject()
+        .put("code", ErrorCode.STORAGE_UNAVAILABLE.wire())
+        .put("message", "Your question could not be stored: the database cannot be reached. Nothing was saved; "
+            + "try again in a moment.")
+        .put("completed_stages", List.of())));
+    return Future.succeededFuture(new RunAccepted(start.clientMsgId(), run.runId(), run.threadId()));
+  }
+
+  /** Drives a pipeline held here until it ends or its deadline ({@code remainingMs} from now) passes. */
+  private void launch(RunPipeline pipeline, long remainingMs) {
+    String runId = pipeline.run().runId();
+    active.put(runId, pipeline);
     AtomicBoolean settled = new AtomicBoolean();
     long timeoutMs = settings.number("runs.timeout_ms");
-    long timer = vertx.setTimer(timeoutMs, t -> {
+    Runnable timeout = () -> {
       if (settled.compareAndSet(false, true)) {
         pipeline.cancel();
-        pipeline.fail(new RunPipeline.TimeoutFailure(timeoutMs)).onComplete(v -> active.remove(run.runId()));
+        pipeline.fail(new RunPipeline.TimeoutFailure(timeoutMs)).onComplete(v -> ended(pipeline));
       }
-    });
+    };
+    if (remainingMs <= 0) {
+      vertx.runOnContext(v -> timeout.run());
+      return;
+    }
+    long timer = vertx.setTimer(remainingMs, t -> timeout.run());
+    // Runs after the reply is on its way, so run_accepted reaches the browser first.
     vertx.runOnContext(v -> pipeline.execute().onComplete(done -> {
       vertx.cancelTimer(timer);
       if (settled.compareAndSet(false, true)) {
         Future<Void> end = done.succeeded() ? Future.succeededFuture() : pipeline.fail(done.cause());
-        end.onComplete(x -> active.remove(run.runId()));
+        end.onComplete(x -> ended(pipeline));
       }
     }));
+  }
+
+  /** Frees the run's slot, then writes its trace from the log (unless another supervisor holds it now). */
+  private void ended(RunPipeline pipeline) {
+    String runId = pipeline.run().runId();
+    active.remove(runId);
+    slots.give();
+    if (!pipeline.released()) {
+      emitter.settled(runId)
+          .compose(v -> eventLog.range(runId, 1, 0))
+          .compose(events -> store.trace(runId, events))
+          .onFailure(e -> LOG.warn("run {}: trace not written: {}", runId, e.getMessage()));
+    }
+  }
+
+  /** Renews the leases of the runs held here; a run whose lease was taken meanwhile is let go. */
+  private void heartbeat() {
+    if (active.isEmpty()) {
+      return;
+    }
+    leases.renew(owner, settings.number("runs.lease_ms"), List.copyOf(active.keySet()))
+        .onSuccess(held -> {
+          storageReachable();
+          active.values().stream().filter(p -> !held.contains(p.run().runId()) && !p.released()).toList()
+              .forEach(p -> {
+                LOG.warn("run {}: lease lost (adopted by another supervisor); stopping here", p.run().runId());
+                p.release();
+              });
+        })
+        .onFailure(this::storageUnreachable);
+  }
+
+  /** Adopts runs whose lease ran out, as many as this node has room for. */
+  private void sweep() {
+    int room = Math.min(slots.free(), 8);
+    if (sweeping || room <= 0) {
+      return;
+    }
+    sweeping = true;
+    leases.adoptExpired(owner, settings.number("runs.lease_ms"), room)
+        .onSuccess(adopted -> {
+          storageReachable();
+          adopted.forEach(this::adopt);
+        })
+        .onFailure(this::storageUnreachable)
+        .onComplete(v -> sweeping = false);
+  }
+
+  private void adopt(RunLeases.Adopted run) {
+    String runId = run.run().runId();
+    if (!run.running()) {
+      showEnd(run);
+      return;
+    }
+    if (!slots.tryTake()) {
+      leases.release(owner, List.of(runId));
+      return;
+    }
+    LOG.info("run {} adopted from {} (adoption {}): {} ms left, stages done {}", runId, run.previousOwner(),
+        run.adoptions(), run.remainingMs(), run.stages().fieldNames());
+    lastEvent(runId).onComplete(last -> {
+      Optional<JsonObject> end = last.result().filter(SupervisorVerticle::isEnd);
+      if (end.isPresent()) {
+        settle(run, end.get()).onComplete(v -> slots.give());
+      } else {
+        launch(RunPipeline.adopted(calls, emitter, store, run.run(), run.question() == null ? "" : run.question(), owner,
+            run.stages(), run.previousOwner()), run.remainingMs());
+      }
+    });
+  }
+
+  private Future<Optional<JsonObject>> lastEvent(String runId) {
+    return eventLog.last(runId).otherwise(Optional.empty());
+  }
+
+  private static boolean isEnd(JsonObject event) {
+    return EventType.RUN_COMPLETED.wire().equals(event.getString("type"))
+        || EventType.RUN_FAILED.wire().equals(event.getString("type"));
+  }
+
+  /** The run's end was recorded but its supervisor died before showing it: show it (unless the log has it). */
+  private void showEnd(RunLeases.Adopted run) {
+    String runId = run.run().runId();
+    JsonObject pending = run.pendingEnd();
+    lastEvent(runId)
+        .compose(last -> last.filter(SupervisorVerticle::isEnd).isPresent() ? Future.succeededFuture()
+            : emitter.emit(run.run(), Agent.SUPERVISOR, EventType.ofWire(pending.getString("type")),
+                pending.getJsonObject("fields")).onSuccess(e -> LOG.info("run {}: its recorded end shown after {} "
+                    + "stopped", runId, run.previousOwner())))
+        .compose(v -> store.shown(runId))
+        .onFailure(e -> LOG.warn("run {}: recorded end not shown yet, tried again once the lease runs out: {}", runId,
+            e.getMessage()));
+  }
+
+  /** The run's end was shown but not recorded (PostgreSQL was away, or its supervisor died): record it as shown. */
+  private Future<Boolean> settle(RunLeases.Adopted run, JsonObject end) {
+    RunRef ref = run.run();
+    LOG.info("run {} had already ended ({}); recording it", ref.runId(), end.getString("type"));
+    if (EventType.RUN_COMPLETED.wire().equals(end.getString("type"))) {
+      return store.complete(ref.runId(), owner, ref.threadId(), ref.userId(), end.getString("final_response"),
+          end.getBoolean("degraded", false), null);
+    }
+    String code = end.getString("code");
+    return store.fail(ref.runId(), owner, "cancelled".equals(code) ? "cancelled" : "failed", code,
+        end.getString("message"), null);
+  }
+
+  private void storageUnreachable(Throwable e) {
+    if (!storageDown) {
+      storageDown = true;
+      LOG.warn("supervisor {}: PostgreSQL unreachable, leases not renewed or swept: {}", owner, e.getMessage());
+    }
+  }
+
+  private void storageReachable() {
+    if (storageDown) {
+      storageDown = false;
+      LOG.info("supervisor {}: PostgreSQL reachable again", owner);
+    }
   }
 
   private void stop(JsonObject body) {

@@ -12,6 +12,7 @@ import apex.contracts.run.OwnedQuery;
 import apex.contracts.run.RunAccepted;
 import apex.contracts.run.StartRun;
 import apex.runtime.bus.BusCalls;
+import apex.runtime.events.EventLog;
 import apex.runtime.limits.LocalBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,7 +39,7 @@ import java.util.UUID;
 final class ClientSocket {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSocket.class);
   private static final long GAP_WAIT_MS = 250;
-  /** A hint when the concurrent-run limit refuses a message: runs take about a second. */
+  /** A hint when a run limit (per user, or the node's bound) refuses a message: runs take about a second. */
   private static final long RUN_LIMIT_RETRY_MS = 2000;
 
   private final Vertx vertx;
@@ -160,8 +161,8 @@ final class ClientSocket {
             send(done.result());
             RunStream stream = streams.computeIfAbsent(done.result().runId(), id -> new RunStream(1, true));
             deliver(done.result().runId(), stream, stream.open());
-          } else if (ErrorCode.of(done.cause()) == ErrorCode.RATE_LIMITED) {
-            send(new ServerFrames.ErrorFrame(ErrorCode.RATE_LIMITED.wire(), done.cause().getMessage(),
+          } else if (ErrorCode.of(done.cause()) == ErrorCode.RATE_LIMITED || ErrorCode.of(done.cause()) == ErrorCode.BUSY) {
+            send(new ServerFrames.ErrorFrame(ErrorCode.of(done.cause()).wire(), done.cause().getMessage(),
                 message.clientMsgId(), RUN_LIMIT_RETRY_MS));
           } else {
             sendError(ErrorCode.of(done.cause()), done.cause().getMessage(), message.clientMsgId());
@@ -193,7 +194,9 @@ final class ClientSocket {
   private void resume(ClientFrames.Resume resume) {
     OwnedQuery query = new OwnedQuery(user.userId(), resume.runId());
     calls.request("supervisor", Addresses.SUPERVISOR_RUN, query.toJson(), new DeliveryOptions())
-        .compose(owned -> log.range(resume.runId(), resume.afterSeq() + 1, 0))
+        .compose(owned -> log.range(resume.runId(), resume.afterSeq() + 1, 0)
+            .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("replay is unavailable: the run's event "
+                + "log (Redis) cannot be read; live events still arrive, try resume again shortly"))))
         .onSuccess(events -> {
           RunStream stream = new RunStream(resume.afterSeq() + 1, true);
           streams.put(resume.runId(), stream);

@@ -35,6 +35,11 @@ final class RestApi {
    * used token and end the session, a retried signup would answer "already exists".
    */
   static final String ONCE = "auth-once";
+  /**
+   * The breaker for ticket issuance: tickets live in Redis, and a Redis outage must not open the
+   * {@code auth} circuit that token verification (bearer sockets, every REST call) goes through.
+   */
+  static final String TICKETS = "auth-tickets";
   /** A route's answer may name its own status under this key (removed before sending). */
   static final String STATUS_OVERRIDE = "__status";
   /** Where an upload's pre-checked caller is kept for the route (verified once, before the body). */
@@ -90,7 +95,7 @@ final class RestApi {
         ask(ONCE, Addresses.AUTH_LOGOUT, new Logout(user).toJson()), 204));
     router.get("/api/auth/me").handler(ctx -> authenticated(ctx, (user, c) -> Future.succeededFuture(user.toJson()), 200));
     router.post("/api/ws-ticket").handler(ctx -> authenticated(ctx, (user, c) -> throttle.ticket(user.userId())
-        .compose(v -> ask("auth", Addresses.AUTH_TICKET_ISSUE, new TicketRequest(user).toJson())), 200));
+        .compose(v -> ask(TICKETS, Addresses.AUTH_TICKET_ISSUE, new TicketRequest(user).toJson())), 200));
     router.get("/api/threads").handler(ctx -> authenticated(ctx, (user, c) ->
         ask("supervisor", Addresses.SUPERVISOR_THREADS, new JsonObject().put("user_id", user.userId())), 200));
     router.get("/api/threads/:id").handler(ctx -> authenticated(ctx, (user, c) ->

@@ -7,6 +7,7 @@ import apex.contracts.auth.Revocation;
 import apex.runtime.limits.LocalBucket;
 import apex.contracts.ErrorCode;
 import apex.runtime.ApexVerticle;
+import apex.runtime.events.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;

@@ -18,6 +18,15 @@ final class ConfigValidator {
     positive(c, "pg.pool_size", problems);
     positive(c, "auth.access_ttl_seconds", problems);
     positive(c, "runs.timeout_ms", problems);
+    positive(c, "runs.lease_ms", problems);
+    positive(c, "runs.heartbeat_ms", problems);
+    positive(c, "runs.sweep_ms", problems);
+    positive(c, "runs.max_in_flight_per_node", problems);
+    if (c.value("runs.heartbeat_ms") instanceof Number beat && c.value("runs.lease_ms") instanceof Number lease
+        && beat.longValue() * 2 > lease.longValue()) {
+      problems.add("runs.heartbeat_ms: must be at most half of runs.lease_ms (" + lease + "), so a lease outlives a late "
+          + "heartbeat; got " + beat);
+    }
     positive(c, "ws.ping_interval_seconds", problems);
     positive(c, "cluster.heartbeat_timeout_seconds", problems);
     range(c, "auth.ticket_ttl_seconds", 5, 300, problems);

@@ -29,6 +29,10 @@ public final class DevServices implements AutoCloseable {
   private Path throwaway;
   private String pgUrl;
   private String redisUrl;
+  private Path pgDir;
+  private int pgPort;
+  private Path redisDir;
+  private int redisPort;
 
   /** Dev: fixed ports, data kept under {@code dir}. */
   public static DevServices start(Path dir, int pgPort, int redisPort) throws IOException {
@@ -54,7 +58,41 @@ public final class DevServices implements AutoCloseable {
     return redisUrl;
   }
 
+  /**
+   * Takes PostgreSQL away (a dependency outage, for the tests and the chaos harness); its data is
+   * kept and {@link #startPostgres()} brings it back on the same port. Only for a service this
+   * object started.
+   */
+  public void stopPostgres() throws IOException {
+    if (postgres == null) {
+      throw new IllegalStateException("PostgreSQL was not started here (reused or already stopped)");
+    }
+    postgres.close();
+    postgres = null;
+    LOG.info("embedded PostgreSQL on {} stopped", pgPort);
+  }
+
+  public void startPostgres() throws IOException {
+    startPostgres(pgDir, pgPort);
+  }
+
+  /** Takes Redis away, as {@link #stopPostgres()}; {@link #startRedis()} brings it back (empty: it keeps no data). */
+  public void stopRedis() throws IOException {
+    if (redis == null) {
+      throw new IllegalStateException("Redis was not started here (reused or already stopped)");
+    }
+    redis.stop();
+    redis = null;
+    LOG.info("embedded Redis on {} stopped", redisPort);
+  }
+
+  public void startRedis() throws IOException {
+    startRedis(redisDir, redisPort);
+  }
+
   private void startPostgres(Path dataDir, int port) throws IOException {
+    pgDir = dataDir;
+    pgPort = port;
     pgUrl = "postgresql://postgres:postgres@127.0.0.1:" + port + "/postgres";
     if (listening(port)) {
       LOG.info("PostgreSQL already listening on {}; reusing it", port);
@@ -73,6 +111,8 @@ public final class DevServices implements AutoCloseable {
   }
 
   private void startRedis(Path dir, int port) throws IOException {
+    redisDir = dir;
+    redisPort = port;
     redisUrl = "redis://127.0.0.1:" + port;
     if (listening(port)) {
       LOG.info("Redis already listening on {}; reusing it", port);

@@ -1,14 +1,19 @@
 package apex.runtime.storage;
 
 import apex.runtime.config.ApexConfig;
+import apex.contracts.ContractException;
 import io.vertx.core.Future;
+import io.vertx.core.VertxException;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,6 +48,20 @@ public final class Postgres {
     PgConnectOptions connect = PgConnectOptions.fromUri(config.string("pg.url"));
     return new Jdbc("jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase(),
         connect.getUser(), connect.getPassword());
+  }
+
+  /**
+   * True when a failure means PostgreSQL could not be reached or is going away (connection refused
+   * or closed, no connection in time, the server shutting down or out of connections), as opposed to
+   * a query it refused or a business answer.
+   */
+  public static boolean isUnreachable(Throwable failure) {
+    if (failure instanceof DatabaseException db) {
+      String state = db.getSqlState() == null ? "" : db.getSqlState();
+      return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
+    }
+    return !(failure instanceof ReplyException) && !(failure instanceof ContractException)
+        && (failure instanceof VertxException || failure instanceof IOException || failure instanceof IllegalStateException);
   }
 
   /** Runs the owner's migrations off the event loop; concurrent instances serialize on Flyway's lock. */

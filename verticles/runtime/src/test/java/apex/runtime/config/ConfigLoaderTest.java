@@ -36,7 +36,7 @@ class ConfigLoaderTest {
   @Test
   void listsEveryProblemAtOnce(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.json");
-    Files.writeString(file, "{\"http\": {\"port\": \"eighty\"}, \"htp\": {\"port\": 1}, \"runs\": {\"timeout_ms\": -5}}");
+    Files.writeString(file, "{\"http\": {\"port\": \"eighty\"}, \"htp\": {\"port\": 1}, \"runs\": {\"timeout_ms\": -5, \"lease_ms\": 1000, \"heartbeat_ms\": 800, \"max_in_flight_per_node\": 0}}");
     ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(
         Map.of("APEX_AUTH_TICKET_TTL_SECONDS", "1000", "APEX_CLUSTER_ENABLED", "maybe")).load(file, Map.of()));
     String all = String.join("\n", e.problems());
@@ -45,7 +45,9 @@ class ConfigLoaderTest {
     assertTrue(all.contains("runs.timeout_ms: must be greater than 0"), all);
     assertTrue(all.contains("auth.ticket_ttl_seconds: must be between 5 and 300"), all);
     assertTrue(all.contains("cluster.enabled: must be true or false"), all);
-    assertTrue(e.problems().size() >= 5, all);
+    assertTrue(all.contains("runs.heartbeat_ms: must be at most half of runs.lease_ms (1000)"), all);
+    assertTrue(all.contains("runs.max_in_flight_per_node: must be greater than 0"), all);
+    assertTrue(e.problems().size() >= 7, all);
   }
 
   @Test

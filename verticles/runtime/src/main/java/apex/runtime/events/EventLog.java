@@ -1,33 +1,40 @@
-package apex.bridge;
+package apex.runtime.events;
 
-import apex.runtime.events.RunEventEmitter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Reads a run's event log (written by {@link RunEventEmitter}) to replay what a socket missed. */
-final class EventLog {
+/** Reads a run's event log (written by {@link RunEventEmitter}): replay for sockets, the trace, recovery. */
+public final class EventLog {
   private final RedisAPI redis;
 
-  EventLog(RedisAPI redis) {
+  public EventLog(RedisAPI redis) {
     this.redis = redis;
   }
 
   /** Events with {@code from ≤ seq ≤ to} ({@code to} 0 means to the end), in order, seq restored. */
-  Future<List<JsonObject>> range(String runId, long from, long to) {
+  public Future<List<JsonObject>> range(String runId, long from, long to) {
     return redis.zrangebyscore(List.of(RunEventEmitter.logKey(runId), String.valueOf(from),
             to <= 0 ? "+inf" : String.valueOf(to), "WITHSCORES"))
         .map(EventLog::events);
   }
 
+  /** The run's last logged event, if any. */
+  public Future<Optional<JsonObject>> last(String runId) {
+    return redis.zrange(List.of(RunEventEmitter.logKey(runId), "-1", "-1", "WITHSCORES"))
+        .map(response -> events(response).stream().findFirst());
+  }
+
   private static List<JsonObject> events(Response response) {
     List<JsonObject> events = new ArrayList<>();
     // RESP2 answers a flat [member, score, member, score …]; RESP3 answers pairs.
-    if (response.size() > 0 && response.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
+    if (response.size() > 0 && response.get(0).type() == ResponseType.MULTI) {
       response.forEach(pair -> events.add(new JsonObject(pair.get(0).toString()).put("seq", pair.get(1).toLong())));
     } else {
       for (int i = 0; i + 1 < response.size(); i += 2) {

@@ -1,0 +1,189 @@
+package apex.node;
+
+import apex.contracts.Addresses;
+import apex.contracts.run.RunRef;
+import apex.contracts.stage.Entities;
+import apex.contracts.stage.StageRequest;
+import apex.contracts.stage.TriageResult;
+import apex.contracts.stage.Window;
+import apex.runtime.TestServices;
+import apex.runtime.config.ApexConfig;
+import apex.runtime.events.EventLog;
+import apex.runtime.storage.RedisStore;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static apex.node.ApexClient.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three clustered nodes: the edge with auth and every stage, and two supervisors. The supervisor
+ * holding a run is stopped mid-run; the other one adopts the run and finishes it, and the browser
+ * sees every event exactly once with a gapless seq.
+ */
+class SupervisorFailoverTest {
+  static NodeLauncher.RunningNode edge;
+  static NodeLauncher.RunningNode first;
+  static NodeLauncher.RunningNode second;
+  static ApexClient client;
+  static String pgUrl;
+
+  @BeforeAll
+  static void start() {
+    String cluster = "apex-failover-" + UUID.randomUUID();
+    edge = await(NodeLauncher.start(clustered(cluster), List.of(Role.AUTH, Role.TRIAGE, Role.DATA, Role.OPTIMIZER,
+        Role.REPORT, Role.WS_BRIDGE), 1));
+    first = await(NodeLauncher.start(clustered(cluster), List.of(Role.SUPERVISOR), 1));
+    second = await(NodeLauncher.start(clustered(cluster), List.of(Role.SUPERVISOR), 1));
+    client = new ApexClient(edge.httpPort());
+    pgUrl = edge.config().string("pg.url");
+  }
+
+  private static ApexConfig clustered(String name) {
+    return TestServices.config(Map.of("http.port", "0", "cluster.enabled", "true", "cluster.name", name));
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    for (NodeLauncher.RunningNode node : new NodeLauncher.RunningNode[] {second, first, edge}) {
+      if (node != null) {
+        await(node.close());
+      }
+    }
+  }
+
+  private static String signup() {
+    return client.signup("failover-" + UUID.randomUUID() + "@example.com", "correct horse battery");
+  }
+
+  @Test
+  void aRunWhoseSupervisorStopsIsFinishedByAnotherAndEveryEventArrivesOnce() throws Exception {
+    String token = signup();
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(token));
+    assertEquals("connection_ready", socket.next().getString("type"));
+    List<JsonObject> events = new ArrayList<>();
+    String runId;
+    Instant stoppedAt;
+    try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
+      socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", "failover-1")
+          .put("text", GoldenPath.QUESTION));
+      JsonObject accepted = socket.next();
+      assertEquals("run_accepted", accepted.getString("type"), accepted.encode());
+      runId = accepted.getString("run_id");
+      // Triage waits on the usage table: the run is caught between its first events and its answer.
+      JsonObject frame;
+      do {
+        frame = socket.next();
+        events.add(frame);
+      } while (!"check_data_coverage".equals(frame.getString("tool")));
+      String owner = TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'");
+      NodeLauncher.RunningNode holder = owner.startsWith(first.config().nodeId() + "/") ? first : second;
+      stoppedAt = Instant.now();
+      await(holder.close());
+    }
+    events.addAll(socket.until("run_completed", "run_failed"));
+
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i + 1, events.get(i).getLong("seq").intValue(), "gapless seq, each once, at " + events.get(i).encode());
+      assertEquals(runId, events.get(i).getString("run_id"));
+    }
+    assertEquals("run_completed", events.get(events.size() - 1).getString("type"), events.get(events.size() - 1).encode());
+    List<JsonObject> pickedUp = events.stream().filter(e -> "supervisor".equals(e.getString("agent"))
+        && e.getString("reasoning", "").startsWith("Picked this run up")).toList();
+    assertEquals(1, pickedUp.size(), "one adoption: " + pickedUp);
+    Duration resumedAfter = Duration.between(stoppedAt, Instant.parse(pickedUp.get(0).getString("ts")));
+    System.out.println("failover: run " + runId + " resumed " + resumedAfter.toMillis() + " ms after its supervisor stopped");
+    assertTrue(resumedAfter.toMillis() < 10_000, "resumed within 10 s, took " + resumedAfter);
+
+    // The end is shown first, then recorded (so a supervisor dying in between cannot hide it).
+    TestDatabase.awaitValue(pgUrl, "completed", "SELECT status FROM chat.runs WHERE id = '" + runId + "'");
+    // A client that reconnects replays the rest from the log: the same events, each once.
+    ApexClient.Socket again = client.connectWithTicket(client.ticket(token));
+    again.next();
+    again.send(new JsonObject().put("type", "resume").put("run_id", runId).put("after_seq", 3));
+    List<JsonObject> replayed = again.until("run_completed", "run_failed");
+    assertEquals(events.subList(3, events.size()).stream().map(e -> e.getLong("seq")).toList(),
+        replayed.stream().map(e -> e.getLong("seq")).toList());
+    // The run's trace, written once the run ended: every event, once.
+    TestDatabase.awaitValue(pgUrl, String.valueOf(events.size()), "SELECT count(*) FROM chat.run_events WHERE run_id = '" + runId + "'");
+  }
+
+  /**
+   * A supervisor that dies without a word leaves its run held under a lease nobody renews. Here the
+   * run is handed to such an owner in the database; the supervisor that was driving it finds at its
+   * next write or heartbeat that the run is no longer its own and stops silently, and once the lease
+   * runs out a supervisor adopts the run and finishes it.
+   */
+  @Test
+  void aRunWhoseLeaseRunsOutIsAdoptedAndItsFormerDriverStopsQuietly() throws Exception {
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(signup()));
+    socket.next();
+    List<JsonObject> events = new ArrayList<>();
+    Instant crashedAt;
+    try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
+      socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", "lease-1")
+          .put("text", GoldenPath.QUESTION));
+      String runId = socket.next().getString("run_id");
+      JsonObject frame;
+      do {
+        frame = socket.next();
+        events.add(frame);
+      } while (!"check_data_coverage".equals(frame.getString("tool")));
+      crashedAt = Instant.now();
+      assertEquals("crashed-node/0", TestDatabase.value(pgUrl, "UPDATE chat.runs SET owner = 'crashed-node/0', "
+          + "lease_until = now() + interval '2 seconds' WHERE id = '" + runId + "' RETURNING owner"));
+    }
+    events.addAll(socket.until("run_completed", "run_failed"));
+
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i + 1, events.get(i).getLong("seq").intValue(), "gapless seq, each once, at " + events.get(i).encode());
+    }
+    assertEquals("run_completed", events.get(events.size() - 1).getString("type"));
+    List<JsonObject> pickedUp = events.stream()
+        .filter(e -> e.getString("reasoning", "").startsWith("Picked this run up after crashed-node/0")).toList();
+    assertEquals(1, pickedUp.size(), "one adoption: " + pickedUp);
+    Duration resumedAfter = Duration.between(crashedAt, Instant.parse(pickedUp.get(0).getString("ts")));
+    System.out.println("failover: run whose 2 s lease was left to run out resumed " + resumedAfter.toMillis() + " ms later");
+    assertTrue(resumedAfter.toMillis() < 10_000, "resumed within 10 s, took " + resumedAfter);
+  }
+
+  @Test
+  void aStageAskedTwiceForOneRunAnswersTheSameWithoutWorkingAgain() {
+    String userId = client.get("/api/auth/me", signup()).bodyAsJsonObject().getString("user_id");
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    Window window = new Window(today.minusDays(29).toString(), today.toString(), 30);
+    String runId = UUID.randomUUID().toString();
+    StageRequest request = new StageRequest(new RunRef(runId, UUID.randomUUID().toString(), userId), GoldenPath.QUESTION,
+        new TriageResult("cost_analysis", Entities.none(), window, TriageResult.SUFFICIENT, 0, 1.0,
+            List.of("data", "optimizer", "report"), "rules"), null, null);
+    EventLog log = new EventLog(RedisStore.api(edge.vertx(), edge.config()));
+
+    JsonObject answered = ask(request);
+    int shown = await(log.range(runId, 1, 0)).size();
+    JsonObject askedAgain = ask(request);
+
+    assertEquals(answered, askedAgain);
+    assertTrue(shown >= 16, "the first answer was worked out, tool by tool: " + shown + " events");
+    assertEquals(shown, await(log.range(runId, 1, 0)).size(), "the second answer did no work and showed none");
+  }
+
+  private static JsonObject ask(StageRequest request) {
+    return await(edge.vertx().eventBus().<JsonObject>request(Addresses.STAGE_DATA, request.toJson(),
+        new DeliveryOptions().setSendTimeout(30_000)).map(Message::body));
+  }
+}

@@ -1,0 +1,91 @@
+package apex.supervisor;
+
+import apex.contracts.run.RunRef;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The leases under which supervisors hold their runs ({@code chat.runs.owner}, {@code lease_until}):
+ * renewed by the owner's heartbeat, released on a graceful stop, and taken over by any supervisor
+ * once they ran out. {@code FOR UPDATE SKIP LOCKED} lets several supervisors sweep at once without
+ * two adopting the same run.
+ */
+final class RunLeases {
+  /**
+   * A run taken over: what its pipeline needs to continue, and how long it has left; or, for a run
+   * that has ended ({@code running} false), the last event that may not have been shown.
+   */
+  record Adopted(RunRef run, boolean running, JsonObject pendingEnd, String question, JsonObject stages,
+                 long remainingMs, String previousOwner, int adoptions) {}
+
+  private final Pool pool;
+
+  RunLeases(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Extends the leases of the runs {@code owner} drives; answers those it still holds. */
+  Future<Set<String>> renew(String owner, long leaseMs, Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    UUID[] ids = runIds.stream().map(UUID::fromString).toArray(UUID[]::new);
+    return pool.preparedQuery("UPDATE chat.runs SET lease_until = now() + $2 * interval '1 millisecond', "
+            + "heartbeat_at = now() WHERE id = ANY($3) AND owner = $1 AND status = 'running' RETURNING id")
+        .execute(Tuple.of(owner, leaseMs, ids))
+        .map(rows -> {
+          Set<String> held = new HashSet<>();
+          rows.forEach(r -> held.add(r.getUUID("id").toString()));
+          return held;
+        });
+  }
+
+  /** Gives the runs up at once, so another supervisor adopts them on its next sweep. */
+  Future<Void> release(String owner, Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    UUID[] ids = runIds.stream().map(UUID::fromString).toArray(UUID[]::new);
+    return pool.preparedQuery("UPDATE chat.runs SET lease_until = now() WHERE id = ANY($2) AND owner = $1 "
+            + "AND status = 'running'")
+        .execute(Tuple.of(owner, (Object) ids)).mapEmpty();
+  }
+
+  /**
+   * Takes over up to {@code limit} runs whose lease ran out, oldest first: running ones, and ended
+   * ones whose last event was recorded but not yet shown.
+   */
+  Future<List<Adopted>> adoptExpired(String owner, long leaseMs, int limit) {
+    return pool.preparedQuery("""
+            WITH expired AS (
+              SELECT id, owner FROM chat.runs WHERE (status = 'running' OR pending_end IS NOT NULL)
+                AND lease_until < now()
+              ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+            UPDATE chat.runs r SET owner = $1, lease_until = now() + $2 * interval '1 millisecond',
+                   heartbeat_at = now(), adoptions = r.adoptions + 1
+            FROM expired e WHERE r.id = e.id
+            RETURNING r.id, r.thread_id, r.user_id, r.status, r.pending_end, r.stages, e.owner AS previous_owner,
+                      r.adoptions,
+                      (extract(epoch FROM r.deadline_at - now()) * 1000)::bigint AS remaining_ms,
+                      (SELECT m.text FROM chat.messages m WHERE m.run_id = r.id AND m.role = 'user'
+                       ORDER BY m.id LIMIT 1) AS question""")
+        .execute(Tuple.of(owner, leaseMs, limit))
+        .map(rows -> {
+          List<Adopted> adopted = new ArrayList<>();
+          rows.forEach(r -> adopted.add(new Adopted(
+              new RunRef(r.getUUID("id").toString(), r.getUUID("thread_id").toString(), r.getString("user_id")),
+              "running".equals(r.getString("status")), (JsonObject) r.getValue("pending_end"), r.getString("question"), (JsonObject) r.getValue("stages"), r.getLong("remaining_ms"),
+              r.getString("previous_owner"), r.getInteger("adoptions"))));
+          return adopted;
+        });
+  }
+}
