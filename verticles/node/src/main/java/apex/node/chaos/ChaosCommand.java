@@ -237,9 +237,13 @@ public final class ChaosCommand implements Callable<Integer> {
     say(String.format(Locale.ROOT, "  full service %.1f s after the stop (the nodes took %.1f s to start)", recovery, back));
   }
 
+  /** A random moment at which at least half the users have a run in progress (a run takes a second or two). */
   private void midRun() throws InterruptedException {
-    // Somewhere inside a run: they take one to three seconds, so the fault lands on some mid-stage.
-    Thread.sleep(ThreadLocalRandom.current().nextLong(1500, 4000));
+    Thread.sleep(ThreadLocalRandom.current().nextLong(1000, 3000));
+    long deadline = now() + 10_000;
+    while (inFlightAt(now()).size() < Math.max(1, users / 2) && now() < deadline) {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(10, 60));
+    }
   }
 
   private List<RunRecord> inFlightAt(long at) {

@@ -101,6 +101,9 @@ final class ChaosReport {
     md.append(line("full service after a node kill", slowest < ChaosCommand.RECOVERY_TARGET_SECONDS,
         (Double.isInfinite(slowest) ? "not reached" : String.format(Locale.ROOT, "at most %.1f s", slowest))
             + " (target under 10 s)"));
+    runs.stream().filter(r -> r.missing() + r.duplicates() > 0 || !r.ended()).limit(10).forEach(r ->
+        md.append(String.format(Locale.ROOT, "- run %s of %s, asked at %.1f s: %s, %d missing, %d duplicated%n",
+            r.runId(), r.user, r.askedAt / 1000.0, r.outcome(), r.missing(), r.duplicates())));
     md.append(targetsMet() ? "\nAll targets met.\n" : "\nTARGET MISSED.\n");
     return md.toString();
   }

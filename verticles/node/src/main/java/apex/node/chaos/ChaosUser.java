@@ -67,6 +67,7 @@ final class ChaosUser implements Runnable {
   private RunRecord current;
   private int startAttempts;
   private long nextActionAt;
+  private long nudgedAt;
 
   ChaosUser(int index, List<Integer> edges, WebSocketClient wsClient, HttpClient http, LongSupplier clock,
             List<RunRecord> ledger) {
@@ -143,7 +144,9 @@ final class ChaosUser implements Runnable {
       } else {
         resume();
       }
-    } else if (current != null && current.runId() != null && nextActionAt == 0 && now - current.lastFrameAt() > QUIET_MS) {
+    } else if (current != null && current.runId() != null && nextActionAt == 0
+        && now - Math.max(current.lastFrameAt(), nudgedAt) > QUIET_MS) {
+      nudgedAt = now;
       resume();
     }
     Inbound item = inbox.poll(100, TimeUnit.MILLISECONDS);
