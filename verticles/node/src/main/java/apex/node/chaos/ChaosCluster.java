@@ -54,7 +54,7 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final String UP_LINE = "Apex is up";
 
   private final Path work;
@@ -121,7 +121,7 @@ final class ChaosCluster implements AutoCloseable {
     }
   }
 
-  /** SIGTERM to every node at once, then waits for each (SIGKILL after 20 s). */
+  /** SIGTERM to every node at once, then waits for each (SIGKILL after 15 s). */
   void stopNodes() throws InterruptedException {
     for (Node node : nodes.values()) {
       if (node.alive()) {
@@ -139,7 +139,7 @@ final class ChaosCluster implements AutoCloseable {
     node.process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** SIGTERM, as an operator's stop; SIGKILL if it has not exited within 20 s. */
+  /** SIGTERM, as an operator's stop; SIGKILL if it has not exited within 15 s. */
   void stop(Node node) throws InterruptedException {
     if (!node.alive()) {
       return;
