@@ -4,6 +4,7 @@ import apex.runtime.devservices.DevServices;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -232,10 +234,20 @@ final class ChaosCluster implements AutoCloseable {
     return restarts;
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768–60999): a node keeps its ports across restarts,
+   * and a port from that range may meanwhile be taken by an outgoing connection of another process.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000 on 127.0.0.1");
   }
 
   /** Every node still running is stopped (SIGTERM, then SIGKILL), then Redis and PostgreSQL. */
