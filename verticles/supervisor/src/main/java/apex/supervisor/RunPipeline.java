@@ -69,6 +69,8 @@ final class RunPipeline {
   /** The stage being asked, the node its events come from, and how to ask it again (on the supervisor's context). */
   private String askedAgent;
   private String servingNode;
+  private List<String> membersAtAsk = List.of();
+  private Supplier<List<String>> members = List::of;
   private Runnable askAgain;
 
   private RunPipeline(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question, String owner,
@@ -226,8 +228,10 @@ final class RunPipeline {
     Promise<Guarded<T>> answer = Promise.promise();
     askedAgent = agent.wire();
     servingNode = null;
+    membersAtAsk = members.get();
     askAgain = () -> {
       LOG.warn("run {}: the node working on {} left the cluster; asking another instance", run.runId(), agent.wire());
+      membersAtAsk = members.get();
       new StageWork(emitter, run, Agent.SUPERVISOR).think("The node working on " + agent.wire()
               + " stopped; asking another instance.", 0.5)
           .onComplete(v -> attempt(call, answer));
@@ -236,6 +240,7 @@ final class RunPipeline {
     return answer.future().onComplete(done -> {
       askedAgent = null;
       servingNode = null;
+      membersAtAsk = List.of();
       askAgain = null;
     });
   }
@@ -250,6 +255,11 @@ final class RunPipeline {
     });
   }
 
+  /** Where the cluster's member list comes from (none on a local event bus). */
+  void membersFrom(Supplier<List<String>> source) {
+    members = source;
+  }
+
   /** A stage's own event for this run came from {@code node}. */
   void servedBy(String agent, String node) {
     if (agent != null && agent.equals(askedAgent)) {
@@ -257,9 +267,18 @@ final class RunPipeline {
     }
   }
 
-  /** Asks the stage in progress again when the node working on it is no longer a member. */
+  /**
+   * Asks the stage in progress again when the node working on it is no longer a member; or, while no
+   * event has shown which node took the request, when any node that was a member when it was sent
+   * has left (the request may have gone to it: then its answer never comes).
+   */
   void askAgainIfStageNodeLeft(Predicate<String> isMember) {
-    if (servingNode != null && askAgain != null && !isMember.test(servingNode)) {
+    if (askAgain == null) {
+      return;
+    }
+    boolean lost = servingNode != null ? !isMember.test(servingNode)
+        : membersAtAsk.stream().anyMatch(node -> !isMember.test(node));
+    if (lost) {
       servingNode = null;
       askAgain.run();
     }

@@ -175,6 +175,7 @@ public class SupervisorVerticle extends ApexVerticle {
   /** Drives a pipeline held here until it ends or its deadline ({@code remainingMs} from now) passes. */
   private void launch(RunPipeline pipeline, long remainingMs) {
     String runId = pipeline.run().runId();
+    pipeline.membersFrom(() -> ClusterNodes.members(vertx));
     active.put(runId, pipeline);
     AtomicBoolean settled = new AtomicBoolean();
     long timeoutMs = settings.number("runs.timeout_ms");

@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 
+import java.util.List;
+
 /**
  * The event bus's own view of the cluster (Hazelcast membership): this node's id, and whether
  * another node is still a member. A node killed without warning leaves the member list within about
@@ -22,6 +24,12 @@ public final class ClusterNodes {
   public static boolean isMember(Vertx vertx, String nodeId) {
     ClusterManager manager = manager(vertx);
     return manager == null || manager.getNodes().contains(nodeId);
+  }
+
+  /** The cluster's members now; empty on a local event bus. */
+  public static List<String> members(Vertx vertx) {
+    ClusterManager manager = manager(vertx);
+    return manager == null ? List.of() : List.copyOf(manager.getNodes());
   }
 
   private static ClusterManager manager(Vertx vertx) {
