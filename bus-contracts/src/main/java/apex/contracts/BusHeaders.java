@@ -12,6 +12,11 @@ public final class BusHeaders {
    * events after it while Redis cannot (RunEventEmitter).
    */
   public static final String RUN_SEQ = "apex-run-seq";
+  /**
+   * The cluster node id of the node that emitted a run event, so the supervisor knows which node is
+   * working on a stage and asks another one at once when that node leaves the cluster.
+   */
+  public static final String NODE = "apex-node";
   /** W3C trace context, carried so a run can be followed across nodes. */
   public static final String TRACEPARENT = "traceparent";
 }

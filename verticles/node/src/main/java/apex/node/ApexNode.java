@@ -2,6 +2,7 @@ package apex.node;
 
 import apex.node.bench.AccuracyCommand;
 import apex.node.bench.RunBench;
+import apex.node.chaos.ChaosCommand;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.config.ConfigException;
 import apex.runtime.config.ConfigLoader;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
     IngestBench.class,
     AccuracyCommand.class,
     RunBench.class,
+    ChaosCommand.class,
 }, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {
   static final int EXIT_USAGE = 2;

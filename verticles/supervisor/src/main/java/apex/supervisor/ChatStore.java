@@ -9,6 +9,7 @@ import apex.contracts.run.ThreadSummary;
 import apex.contracts.stage.Window;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -37,6 +38,12 @@ final class ChatStore {
         .execute(Tuple.of(start.userId(), start.clientMsgId()))
         .map(rows -> first(rows).map(r -> new RunAccepted(start.clientMsgId(), r.getUUID("id").toString(),
             r.getUUID("thread_id").toString())));
+  }
+
+  /** The insert of a run whose client message already has one ({@code UNIQUE (user_id, client_msg_id)}). */
+  static boolean isDuplicateStart(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).equals("runs_user_id_client_msg_id_key");
   }
 
   /**

@@ -18,6 +18,7 @@ import apex.runtime.events.RunEventEmitter;
 import apex.runtime.stage.StageWork;
 import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +66,12 @@ final class RunPipeline {
   private final List<Degradation> degraded = new ArrayList<>();
   private volatile boolean cancelled;
   private volatile boolean released;
+  /** The stage being asked, the node its events come from, and how to ask it again (on the supervisor's context). */
+  private String askedAgent;
+  private String servingNode;
+  private List<String> membersAtAsk = List.of();
+  private Supplier<List<String>> members = List::of;
+  private Runnable askAgain;
 
   private RunPipeline(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question, String owner,
                       JsonObject done, String adoptedFrom) {
@@ -193,7 +201,7 @@ final class RunPipeline {
         new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId()))),
         reader, fallbackName, fallback);
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
-        .compose(v -> call.get())
+        .compose(v -> askSurvivingInstance(agent, call))
         .compose(guarded -> {
           JsonObject outcome = new JsonObject()
               .put("status", guarded.degraded() ? "degraded" : "ok")
@@ -209,6 +217,71 @@ final class RunPipeline {
               .compose(v -> emit(agent, EventType.AGENT_COMPLETED, completed))
               .map(guarded.value());
         });
+  }
+
+  /**
+   * Asks the stage; if the node whose events show it working on this run leaves the cluster, asks
+   * again at once (another instance answers, or the stored answer if the first got that far) rather
+   * than waiting out the call's timeout (30 s for data). The first answer wins.
+   */
+  private <T> Future<Guarded<T>> askSurvivingInstance(Agent agent, Supplier<Future<Guarded<T>>> call) {
+    Promise<Guarded<T>> answer = Promise.promise();
+    askedAgent = agent.wire();
+    servingNode = null;
+    membersAtAsk = members.get();
+    askAgain = () -> {
+      LOG.warn("run {}: the node working on {} left the cluster; asking another instance", run.runId(), agent.wire());
+      membersAtAsk = members.get();
+      new StageWork(emitter, run, Agent.SUPERVISOR).think("The node working on " + agent.wire()
+              + " stopped; asking another instance.", 0.5)
+          .onComplete(v -> attempt(call, answer));
+    };
+    attempt(call, answer);
+    return answer.future().onComplete(done -> {
+      askedAgent = null;
+      servingNode = null;
+      membersAtAsk = List.of();
+      askAgain = null;
+    });
+  }
+
+  private static <T> void attempt(Supplier<Future<Guarded<T>>> call, Promise<Guarded<T>> answer) {
+    call.get().onComplete(done -> {
+      if (done.succeeded()) {
+        answer.tryComplete(done.result());
+      } else {
+        answer.tryFail(done.cause());
+      }
+    });
+  }
+
+  /** Where the cluster's member list comes from (none on a local event bus). */
+  void membersFrom(Supplier<List<String>> source) {
+    members = source;
+  }
+
+  /** A stage's own event for this run came from {@code node}. */
+  void servedBy(String agent, String node) {
+    if (agent != null && agent.equals(askedAgent)) {
+      servingNode = node;
+    }
+  }
+
+  /**
+   * Asks the stage in progress again when the node working on it is no longer a member; or, while no
+   * event has shown which node took the request, when any node that was a member when it was sent
+   * has left (the request may have gone to it: then its answer never comes).
+   */
+  void askAgainIfStageNodeLeft(Predicate<String> isMember) {
+    if (askAgain == null) {
+      return;
+    }
+    boolean lost = servingNode != null ? !isMember.test(servingNode)
+        : membersAtAsk.stream().anyMatch(node -> !isMember.test(node));
+    if (lost) {
+      servingNode = null;
+      askAgain.run();
+    }
   }
 
   private Future<Void> skip(Agent agent, int index) {

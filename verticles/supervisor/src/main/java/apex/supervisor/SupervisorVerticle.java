@@ -1,6 +1,7 @@
 package apex.supervisor;
 
 import apex.contracts.Addresses;
+import apex.contracts.BusHeaders;
 import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
 import apex.contracts.Schemas;
@@ -13,6 +14,7 @@ import apex.contracts.run.RunView;
 import apex.contracts.run.StartRun;
 import apex.contracts.run.ThreadSummary;
 import apex.runtime.ApexVerticle;
+import apex.runtime.cluster.ClusterNodes;
 import apex.runtime.events.EventLog;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.storage.Postgres;
@@ -69,6 +71,10 @@ public class SupervisorVerticle extends ApexVerticle {
       String runId = message.body().getString("run_id");
       if (runId != null && active.containsKey(runId) && message.body().getValue("seq") instanceof Number seq) {
         emitter.observe(runId, seq.longValue());
+        String node = message.headers().get(BusHeaders.NODE);
+        if (node != null && !node.isEmpty() && !node.equals(ClusterNodes.self(vertx))) {
+          active.get(runId).servedBy(message.body().getString("agent"), node);
+        }
       }
     });
     return postgres("chat")
@@ -128,7 +134,11 @@ public class SupervisorVerticle extends ApexVerticle {
     }
     return store.existingRun(start).compose(existing -> existing
             .map(Future::succeededFuture)
-            .orElseGet(() -> create(start)))
+            .orElseGet(() -> create(start)
+                // The same message sent twice at once (a client that reconnected and sent it again while
+                // the first start was on its way): the other start created the run, answer with it.
+                .recover(e -> ChatStore.isDuplicateStart(e)
+                    ? store.existingRun(start).map(Optional::orElseThrow) : Future.failedFuture(e))))
         .recover(e -> Postgres.isUnreachable(e) ? storageUnavailable(start, e) : Future.failedFuture(e))
         .map(RunAccepted::toJson);
   }
@@ -165,6 +175,7 @@ public class SupervisorVerticle extends ApexVerticle {
   /** Drives a pipeline held here until it ends or its deadline ({@code remainingMs} from now) passes. */
   private void launch(RunPipeline pipeline, long remainingMs) {
     String runId = pipeline.run().runId();
+    pipeline.membersFrom(() -> ClusterNodes.members(vertx));
     active.put(runId, pipeline);
     AtomicBoolean settled = new AtomicBoolean();
     long timeoutMs = settings.number("runs.timeout_ms");
@@ -221,6 +232,8 @@ public class SupervisorVerticle extends ApexVerticle {
 
   /** Adopts runs whose lease ran out, as many as this node has room for. */
   private void sweep() {
+    // A stage whose node left the cluster will never answer: ask another instance now, not after the call's timeout.
+    List.copyOf(active.values()).forEach(p -> p.askAgainIfStageNodeLeft(node -> ClusterNodes.isMember(vertx, node)));
     int room = Math.min(slots.free(), 8);
     if (sweeping || room <= 0) {
       return;

@@ -191,18 +191,29 @@ final class ClientSocket {
     ws.writeTextMessage(frame.encode());
   }
 
+  /**
+   * Replays the run after {@code after_seq} from its log, then live. The socket keeps one stream per
+   * run: a resume moves it past what the client says it has, and the replay goes through it, so an
+   * event this socket already wrote (live events that came in before the resume, an earlier replay
+   * while the client asked again) is never written twice.
+   */
   private void resume(ClientFrames.Resume resume) {
-    OwnedQuery query = new OwnedQuery(user.userId(), resume.runId());
+    String runId = resume.runId();
+    boolean known = streams.containsKey(runId);
+    RunStream stream = streams.computeIfAbsent(runId, id -> new RunStream(resume.afterSeq() + 1, true));
+    deliver(runId, stream, stream.skipTo(resume.afterSeq() + 1));
+    OwnedQuery query = new OwnedQuery(user.userId(), runId);
     calls.request("supervisor", Addresses.SUPERVISOR_RUN, query.toJson(), new DeliveryOptions())
-        .compose(owned -> log.range(resume.runId(), resume.afterSeq() + 1, 0)
+        .compose(owned -> log.range(runId, resume.afterSeq() + 1, 0)
             .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("replay is unavailable: the run's event "
                 + "log (Redis) cannot be read; live events still arrive, try resume again shortly"))))
-        .onSuccess(events -> {
-          RunStream stream = new RunStream(resume.afterSeq() + 1, true);
-          streams.put(resume.runId(), stream);
-          events.forEach(e -> deliver(resume.runId(), stream, stream.offer(e)));
-        })
-        .onFailure(e -> sendError(ErrorCode.of(e), e.getMessage(), resume.runId()));
+        .onSuccess(events -> events.forEach(e -> deliver(runId, stream, stream.offer(e))))
+        .onFailure(e -> {
+          if (!known && ErrorCode.of(e) == ErrorCode.NOT_FOUND) {
+            streams.remove(runId, stream);
+          }
+          sendError(ErrorCode.of(e), e.getMessage(), runId);
+        });
   }
 
   private void history(String threadId) {

@@ -34,6 +34,19 @@ final class RunStream {
     return drain();
   }
 
+  /**
+   * The client has every event before {@code seq} (a {@code resume}): nothing below it is handed out
+   * any more; answers the events now deliverable. Never moves back, so what this stream handed out is
+   * never handed out again.
+   */
+  List<JsonObject> skipTo(long seq) {
+    if (seq > next) {
+      next = seq;
+      pending.headMap(seq).clear();
+    }
+    return drain();
+  }
+
   /** Opens a stream that was held back until its {@code run_accepted} went out. */
   List<JsonObject> open() {
     open = true;

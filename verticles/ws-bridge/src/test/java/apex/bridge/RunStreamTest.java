@@ -44,4 +44,21 @@ class RunStreamTest {
     assertTrue(stream.finished());
     assertTrue(stream.offer(event(2, "agent_completed")).isEmpty());
   }
+
+  @Test
+  void aResumeMovesTheStreamOnButNeverHandsOutAnEventTwice() {
+    // A reconnected socket: a live event arrived before the client's resume, and is held for its gap.
+    RunStream stream = new RunStream(1, true);
+    assertTrue(stream.offer(event(6, "agent_thinking")).isEmpty());
+    // resume after_seq 4: the client has 1..4, so 5 is what is missing now.
+    assertTrue(stream.skipTo(5).isEmpty());
+    assertEquals(5, stream.gapStart());
+    // The replay (5, 6) goes through the same stream: 6 is written once.
+    assertEquals(List.of(5L, 6L), seqs(stream.offer(event(5, "agent_thinking"))));
+    assertTrue(stream.offer(event(6, "agent_thinking")).isEmpty());
+    // The client asks again from an older seq (its first resume crossed a slow replay): nothing again.
+    assertTrue(stream.skipTo(3).isEmpty());
+    assertTrue(stream.offer(event(4, "agent_thinking")).isEmpty());
+    assertEquals(List.of(7L), seqs(stream.offer(event(7, "run_completed"))));
+  }
 }

@@ -2,6 +2,7 @@ package apex.runtime.events;
 
 import apex.contracts.Addresses;
 import apex.contracts.BusHeaders;
+import apex.runtime.cluster.ClusterNodes;
 import apex.contracts.run.Agent;
 import apex.contracts.run.EventType;
 import apex.contracts.run.RunEvent;
@@ -120,7 +121,8 @@ public final class RunEventEmitter {
           observe(run.runId(), seq);
           RunEvent event = new RunEvent(type, run.runId(), run.threadId(), seq, ts, agent.wire(), fields);
           vertx.eventBus().publish(Addresses.RUN_EVENTS, event.toJson(),
-              new DeliveryOptions().addHeader(BusHeaders.USER_ID, run.userId()));
+              new DeliveryOptions().addHeader(BusHeaders.USER_ID, run.userId())
+                  .addHeader(BusHeaders.NODE, ClusterNodes.self(vertx)));
           return event;
         });
   }
