@@ -64,6 +64,11 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--max-minutes", description = "Hard bound on the whole run (default 25; --short: 8).")
   Integer maxMinutes;
 
+  @Option(names = "--no-recovery-target", negatable = false,
+      description = "Report the recovery times but let only lost runs, missing or duplicated events and stuck runs "
+          + "decide the exit code. CI uses it: a shared machine's load moves a timing, not a lost event.")
+  boolean noRecoveryTarget;
+
   @Option(names = "--report", description = "Also write the results as markdown to this file.")
   Path report;
 
@@ -154,7 +159,7 @@ public final class ChaosCommand implements Callable<Integer> {
       if (report != null) {
         Files.writeString(report, markdown);
       }
-      if (!summary.targetsMet()) {
+      if (!summary.targetsMet(!noRecoveryTarget)) {
         System.err.println("apex chaos: a target was missed (see above); node logs kept in " + work);
         return 1;
       }
