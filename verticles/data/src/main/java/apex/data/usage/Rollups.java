@@ -38,17 +38,23 @@ public final class Rollups {
 
   /**
    * The user's successful calls sharing (feature, provider, model, prompt_hash) with another, among the
-   * prompts this upload holds; the calls of earlier uploads that now have a partner join too.
+   * prompts this upload holds; the calls of earlier uploads that now have a partner join too. One
+   * index probe per distinct prompt of the upload (the partial prompt-hash index), whatever else the
+   * table holds: left to choose, the planner once spent over a minute on a 34,000-row upload in a
+   * table of other users' calls.
    */
   private static final String INSERT_REPEATS = """
-      WITH new_hashes AS (SELECT DISTINCT prompt_hash FROM usage.usage_records
-                           WHERE upload_id = ? AND status = 'ok' AND prompt_hash IS NOT NULL),
-      candidates AS (SELECT r.id, r.user_id, r.upload_id, r.ts, r.feature, r.provider, r.model, r.prompt_hash, r.cost_usd,
-                            count(*) OVER (PARTITION BY r.feature, r.provider, r.model, r.prompt_hash) AS calls
-                       FROM usage.usage_records r JOIN new_hashes USING (prompt_hash)
-                      WHERE r.user_id = ? AND r.status = 'ok')
+      WITH new_keys AS (SELECT DISTINCT feature, provider, model, prompt_hash FROM usage.usage_records
+                         WHERE upload_id = ? AND status = 'ok' AND prompt_hash IS NOT NULL)
       INSERT INTO usage.prompt_repeats (record_id, user_id, upload_id, ts, feature, provider, model, prompt_hash, cost_usd)
-      SELECT id, user_id, upload_id, ts, feature, provider, model, prompt_hash, cost_usd FROM candidates WHERE calls > 1
+      SELECT same.id, same.user_id, same.upload_id, same.ts, same.feature, same.provider, same.model, same.prompt_hash,
+             same.cost_usd
+        FROM new_keys k
+        JOIN LATERAL (SELECT c.id, c.user_id, c.upload_id, c.ts, c.feature, c.provider, c.model, c.prompt_hash,
+                             c.cost_usd, count(*) OVER () AS calls
+                        FROM usage.usage_records c
+                       WHERE c.user_id = ? AND c.prompt_hash = k.prompt_hash AND c.feature = k.feature
+                         AND c.provider = k.provider AND c.model = k.model AND c.status = 'ok') same ON same.calls > 1
       ON CONFLICT (record_id) DO NOTHING""";
 
   /** Two uploads of one user committing at once would each miss the repeats spanning both. */
