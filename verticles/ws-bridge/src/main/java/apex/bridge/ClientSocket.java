@@ -39,6 +39,13 @@ import java.util.UUID;
 final class ClientSocket {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSocket.class);
   private static final long GAP_WAIT_MS = 250;
+  /**
+   * How long a run this socket has not heard of is held before it is shown from its first event: a
+   * client that reconnects sends {@code resume} at once, and a live event of its run can reach the
+   * new socket first; shown from seq 1, it would repeat everything the client already has (the
+   * chaos harness saw 50 such events after an edge was killed).
+   */
+  private static final long UNKNOWN_RUN_HOLD_MS = 1000;
   /** A hint when a run limit (per user, or the node's bound) refuses a message: runs take about a second. */
   private static final long RUN_LIMIT_RETRY_MS = 2000;
 
@@ -180,9 +187,18 @@ final class ClientSocket {
   /** A run event for this user, published by whichever node emitted it. */
   void onEvent(JsonObject event) {
     String runId = event.getString("run_id");
-    // A run this socket did not start (another tab) is shown from its beginning; while a start is
-    // in flight it is held, so run_accepted always precedes the run's first event.
-    RunStream stream = streams.computeIfAbsent(runId, id -> new RunStream(1, startsInFlight == 0));
+    // A run this socket did not start (another tab) is shown from its beginning, after a short hold
+    // in which a resume can say what the client has (UNKNOWN_RUN_HOLD_MS); while a start is in flight
+    // it is held too, so run_accepted always precedes the run's first event.
+    RunStream stream = streams.computeIfAbsent(runId, id -> {
+      RunStream held = new RunStream(1, false);
+      vertx.setTimer(UNKNOWN_RUN_HOLD_MS, t -> {
+        if (startsInFlight == 0 && !held.isOpen() && streams.get(runId) == held) {
+          deliver(runId, held, held.open());
+        }
+      });
+      return held;
+    });
     deliver(runId, stream, stream.offer(event));
   }
 
@@ -201,7 +217,8 @@ final class ClientSocket {
     String runId = resume.runId();
     boolean known = streams.containsKey(runId);
     RunStream stream = streams.computeIfAbsent(runId, id -> new RunStream(resume.afterSeq() + 1, true));
-    deliver(runId, stream, stream.skipTo(resume.afterSeq() + 1));
+    stream.skipTo(resume.afterSeq() + 1);
+    deliver(runId, stream, stream.open());
     OwnedQuery query = new OwnedQuery(user.userId(), runId);
     calls.request("supervisor", Addresses.SUPERVISOR_RUN, query.toJson(), new DeliveryOptions())
         .compose(owned -> log.range(runId, resume.afterSeq() + 1, 0)
