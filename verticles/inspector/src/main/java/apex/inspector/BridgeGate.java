@@ -60,11 +60,12 @@ final class BridgeGate {
 
   void handle(BridgeEvent event) {
     BridgeEventType type = event.type();
+    Connection connection = connection(event.socket());
     if (type == BridgeEventType.SOCKET_PING) {
-      event.complete(true);
+      // In the queue like any frame: its pong tells the client every earlier frame was handled.
+      connection.queue = connection.queue.onComplete(v -> event.complete(true));
       return;
     }
-    Connection connection = connection(event.socket());
     if (type == BridgeEventType.REGISTERED) {
       announce(event, connection);
       event.complete(true);

@@ -1,6 +1,7 @@
 package apex.runtime.tap;
 
 import apex.contracts.Addresses;
+import apex.contracts.tap.AddressPattern;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
 package apex.runtime.tap;
 
+import apex.contracts.tap.AddressPattern;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package apex.runtime.tap;
+package apex.contracts.tap;
 
 import java.util.List;
 import java.util.regex.Pattern;
