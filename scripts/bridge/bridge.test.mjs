@@ -1,0 +1,166 @@
+// The bridge from another language: starts a real Apex node (the node jar, `apex up` with its
+// embedded PostgreSQL and Redis), logs in through the REST API, and speaks the bridge protocol
+// with bus-client.mjs. Run with: node --test scripts/bridge/  (after mvn package/verify built the jar)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { BusClient } from './bus-client.mjs';
+import { serve, ADDRESS as ANOMALY } from './anomaly-stage.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const jar = join(root, 'verticles', 'node', 'target', 'apex-node.jar');
+const schemas = join(root, 'bus-contracts', 'src', 'main', 'resources', 'schemas');
+const JVM_FLAGS = ['--add-modules', 'java.se', '--add-exports', 'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-opens', 'java.base/java.lang=ALL-UNNAMED', '--add-opens', 'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens', 'java.management/sun.management=ALL-UNNAMED',
+  '--add-opens', 'jdk.management/com.sun.management.internal=ALL-UNNAMED'];
+
+let node;
+let dir;
+let bridgePort;
+let httpPort;
+let admin;
+let user;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function login(email, password) {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/api/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  assert.equal(response.status, 200, `login ${email}`);
+  return response.json();
+}
+
+/** The required fields of a schema in bus-contracts, present in value. */
+function assertRequired(schemaFile, value) {
+  const schema = JSON.parse(readFileSync(join(schemas, schemaFile), 'utf8'));
+  for (const field of schema.required) assert.ok(field in value, `${schemaFile}: ${field} missing in ${JSON.stringify(value)}`);
+}
+
+before(async () => {
+  assert.ok(existsSync(jar), `build the node jar first (mvn -B package -DskipTests): ${jar}`);
+  dir = mkdtempSync(join(tmpdir(), 'apex-bridge-test-'));
+  [bridgePort, httpPort] = [await freePort(), await freePort()];
+  const [pgPort, redisPort] = [await freePort(), await freePort()];
+  node = spawn('java', [...JVM_FLAGS, '-jar', jar, 'up', '--port', String(httpPort),
+    '--set', `inspector.port=${bridgePort}`, '--set', `dev_services.dir=${dir}`,
+    '--set', `dev_services.pg_port=${pgPort}`, '--set', `dev_services.redis_port=${redisPort}`,
+    '--set', 'demo.rows_per_day=50'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise((resolve, reject) => {
+    node.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Apex is up')) resolve();
+    });
+    node.stderr.on('data', (chunk) => { output += chunk; });
+    node.on('exit', (code) => reject(new Error(`the node exited (${code}):\n${output}`)));
+  });
+  admin = (await login('ops@apex.dev', 'apex-ops-2026')).access_token;
+  user = await login('demo@apex.dev', 'apex-demo-2026');
+}, { timeout: 300_000 });
+
+after(async () => {
+  if (node && node.exitCode === null) {
+    const exited = new Promise((resolve) => node.on('exit', resolve));
+    node.kill('SIGTERM');
+    await exited;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function stageRequest(question) {
+  return { run: { run_id: crypto.randomUUID(), thread_id: crypto.randomUUID(), user_id: user.user_id }, question };
+}
+
+test('requests the triage stage and gets a TriageResult', async () => {
+  const bus = await BusClient.connect({ port: bridgePort, token: admin });
+  try {
+    const reply = await bus.request('apex.stage.triage', stageRequest('Analyze my AI costs for the last 30 days'));
+    assertRequired('stage/triage-result.json', reply.body);
+    assert.equal(reply.body.intent, 'cost_analysis');
+  } finally {
+    bus.close();
+  }
+});
+
+test('tails the tap: the stage request and its reply are mirrored', async () => {
+  const bus = await BusClient.connect({ port: bridgePort, token: admin });
+  try {
+    const seen = [];
+    let done;
+    const both = new Promise((resolve) => { done = resolve; });
+    bus.register('apex.tap.events', (frame) => {
+      if (frame.body.address === 'apex.stage.triage') seen.push(frame.body);
+      if (seen.some((e) => e.kind === 'request') && seen.some((e) => e.kind === 'reply')) done();
+    });
+    await bus.confirm();
+    const tap = await bus.request('apex.inspector.tap', { patterns: ['apex.stage.*'], duration_ms: 60000 });
+    const request = stageRequest('Which model costs the most?');
+    await bus.request('apex.stage.triage', request);
+    await both;
+    const mirrored = seen.find((e) => e.kind === 'request');
+    assert.equal(mirrored.body.run.run_id, request.run.run_id);
+    assert.ok(mirrored.node_id && mirrored.ts);
+    await bus.request('apex.inspector.tap', { session: tap.body.session, off: true });
+  } finally {
+    bus.close();
+  }
+});
+
+test('a frame without a valid token gets an err frame naming the problem', async () => {
+  const bus = await BusClient.connect({ port: bridgePort, token: 'garbage' });
+  try {
+    await assert.rejects(bus.request('apex.inspector.services', {}), (e) => e.code === 'unauthorized');
+  } finally {
+    bus.close();
+  }
+  const demo = await BusClient.connect({ port: bridgePort, token: user.access_token });
+  try {
+    await assert.rejects(demo.request('apex.inspector.services', {}),
+      (e) => e.code === 'forbidden' && e.message.includes('needs the operator role'));
+  } finally {
+    demo.close();
+  }
+});
+
+test('a stage served from Node.js is announced while connected and answers through the bus', { timeout: 60_000 }, async () => {
+  const stage = await BusClient.connect({ port: bridgePort, token: admin });
+  const caller = await BusClient.connect({ port: bridgePort, token: admin });
+  try {
+    await serve(stage);
+    const services = (await caller.request('apex.inspector.services', {})).body.services;
+    const record = services.find((s) => s.name === 'anomaly');
+    assert.ok(record && record.external && record.live, JSON.stringify(services));
+    assert.equal(record.address, ANOMALY);
+
+    const days = Array.from({ length: 14 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`,
+      requests: 100, cost_usd: i === 9 ? 95 : 10 + (i % 3) }));
+    const reply = await caller.request(ANOMALY, { ...stageRequest('Any spikes?'), data: { by_day: days } });
+    assertRequired('stage/anomaly-result.json', reply.body);
+    assert.deepEqual(reply.body.anomalies.map((a) => a.day), ['2026-11-10']);
+
+    await assert.rejects(caller.request(ANOMALY, stageRequest('no data')), (e) => e.message.includes('data.by_day'));
+  } finally {
+    stage.close();
+  }
+  try {
+    let services;
+    do {
+      services = (await caller.request('apex.inspector.services', {})).body.services;
+    } while (services.some((s) => s.name === 'anomaly'));
+  } finally {
+    caller.close();
+  }
+});
