@@ -41,22 +41,23 @@ final class TestDatabase {
   }
 
   /**
-   * Holds an exclusive lock on {@code usage.usage_records} until closed, so every query of the users'
-   * usage (triage's coverage check first) waits: a run is caught mid-stage, deterministically.
+   * Holds an exclusive lock on the usage tables the analyses read (the hourly rollups, and the calls)
+   * until closed, so every query of the users' usage (triage's coverage check first) waits: a run is
+   * caught mid-stage, deterministically.
    */
   static AutoCloseable lockUsage(String pgUrl) {
     try {
       Connection connection = connect(pgUrl);
       connection.setAutoCommit(false);
       try (Statement lock = connection.createStatement()) {
-        lock.execute("LOCK TABLE usage.usage_records IN ACCESS EXCLUSIVE MODE");
+        lock.execute("LOCK TABLE usage.usage_hourly, usage.usage_records IN ACCESS EXCLUSIVE MODE");
       }
       return () -> {
         connection.rollback();
         connection.close();
       };
     } catch (SQLException e) {
-      throw new AssertionError("could not lock usage.usage_records: " + e.getMessage(), e);
+      throw new AssertionError("could not lock the usage tables: " + e.getMessage(), e);
     }
   }
 }

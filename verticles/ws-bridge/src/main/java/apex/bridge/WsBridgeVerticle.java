@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -107,12 +108,25 @@ public class WsBridgeVerticle extends ApexVerticle {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /**
+   * Accepts a handshake whose authentication has finished. A client that hung up meanwhile makes
+   * Vert.x throw while it answers the dead connection ("Response head already sent"); there is
+   * nobody left to tell, so that is a failed accept, not an unhandled exception.
+   */
+  private static Future<ServerWebSocket> accept(ServerWebSocketHandshake handshake) {
+    try {
+      return handshake.accept();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private void handshake(ServerWebSocketHandshake handshake) {
     if (!"/ws".equals(handshake.path())) {
       handshake.reject(404);
       return;
     }
-    authenticator.handshake(handshake).onComplete(auth -> handshake.accept().onSuccess(ws -> {
+    authenticator.handshake(handshake).onComplete(auth -> accept(handshake).onSuccess(ws -> {
       if (auth.failed()) {
         String reason = ErrorCode.of(auth.cause()).wire() + ": " + auth.cause().getMessage();
         // Close reasons are limited to 123 bytes by the WebSocket protocol.

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -58,16 +60,27 @@ public final class Rollups {
 
   private static final MathContext PG_FLOAT_DIGITS = new MathContext(15);
 
-  private record HourKey(long hour, String feature, String provider, String model, String status, boolean batch) {}
-
-  private record DayKey(long day, String metric, String feature, String provider, String model) {}
-
   private static final int REQUESTS = 0, INPUT = 1, CACHED = 2, CACHE_WRITE = 3, OUTPUT = 4, REASONING = 5,
       COST = 6, UNPRICED = 7, TRUNCATED = 8, TRUNCATED_COST = 9, HASHED = 10, WITHOUT_TOKENS = 11,
       WITHOUT_LATENCY = 12, WITHOUT_MAX_TOKENS = 13, WITHOUT_FINISH_REASON = 14, SUMS = 15;
+  /** The histograms of a group's day, in this order. */
+  private static final List<String> METRICS = List.of("input_ok", "output_ok", "latency_ok", "max_tokens");
+  private static final int INPUT_OK = 0, OUTPUT_OK = 1, LATENCY_OK = 2, MAX_TOKENS = 3;
 
-  private final Map<HourKey, long[]> hourly = new HashMap<>();
-  private final Map<DayKey, Histogram> histograms = new HashMap<>();
+  private record GroupKey(String feature, String provider, String model) {}
+
+  /**
+   * One group's sums per (hour, status, batch) and histograms per day, under numeric keys: an upload
+   * of a million calls looks its group up once per call instead of hashing its names five times.
+   */
+  private static final class Group {
+    final Map<Long, long[]> hours = new HashMap<>();
+    final Map<Long, Histogram[]> days = new HashMap<>();
+  }
+
+  private final Map<GroupKey, Group> groups = new HashMap<>();
+  /** Statuses in the order first seen; a group's hour key holds the index. */
+  private final List<String> statuses = new ArrayList<>();
   private final TreeSet<String> unpriced = new TreeSet<>();
   private Instant firstTs;
   private Instant lastTs;
@@ -77,8 +90,10 @@ public final class Rollups {
   /** Counts one call; {@code cost} is its cost as {@link #micros} gives it (null when unpriced). */
   public void add(UsageRecord r, Long cost) {
     long micros = cost == null ? 0 : cost;
-    long[] sums = hourly.computeIfAbsent(new HourKey(Math.floorDiv(r.ts().getEpochSecond(), 3600), r.feature(), r.provider(),
-        r.model(), r.status(), r.batch()), k -> new long[SUMS]);
+    Group group = groups.computeIfAbsent(new GroupKey(r.feature(), r.provider(), r.model()), k -> new Group());
+    long second = r.ts().getEpochSecond();
+    long hourKey = (Math.floorDiv(second, 3600) * 16 + status(r.status())) * 2 + (r.batch() ? 1 : 0);
+    long[] sums = group.hours.computeIfAbsent(hourKey, k -> new long[SUMS]);
     sums[REQUESTS]++;
     sums[INPUT] += r.inputTokens();
     sums[CACHED] += r.cachedInputTokens();
@@ -98,18 +113,17 @@ public final class Rollups {
       sums[UNPRICED]++;
       unpriced.add(r.model());
     }
-    long day = Math.floorDiv(r.ts().getEpochSecond(), 86_400);
-    boolean ok = UsageRecord.OK.equals(r.status());
-    if (ok) {
-      histogram(day, "input_ok", r).add(r.inputTokens());
-      histogram(day, "output_ok", r).add(r.outputTokens());
+    Histogram[] day = group.days.computeIfAbsent(Math.floorDiv(second, 86_400), k -> new Histogram[METRICS.size()]);
+    if (UsageRecord.OK.equals(r.status())) {
+      histogram(day, INPUT_OK).add(r.inputTokens());
+      histogram(day, OUTPUT_OK).add(r.outputTokens());
       if (r.latencyMs() != null) {
-        histogram(day, "latency_ok", r).add(r.latencyMs());
+        histogram(day, LATENCY_OK).add(r.latencyMs());
       }
       hashedOk += r.promptHash() == null ? 0 : 1;
     }
     if (r.maxTokens() != null) {
-      histogram(day, "max_tokens", r).add(r.maxTokens());
+      histogram(day, MAX_TOKENS).add(r.maxTokens());
     }
     firstTs = firstTs == null || r.ts().isBefore(firstTs) ? r.ts() : firstTs;
     lastTs = lastTs == null || r.ts().isAfter(lastTs) ? r.ts() : lastTs;
@@ -123,9 +137,10 @@ public final class Rollups {
   public void write(Connection conn, String userId, String uploadId) throws SQLException {
     CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
     CopyText text = new CopyText();
-    hourly.forEach((key, sums) -> {
-      text.text(userId).text(uploadId).instant(Instant.ofEpochSecond(key.hour() * 3600)).text(key.feature())
-          .text(key.provider()).text(key.model()).text(key.status()).bool(key.batch());
+    groups.forEach((key, group) -> group.hours.forEach((hourKey, sums) -> {
+      String status = statuses.get((int) Math.floorMod(Math.floorDiv(hourKey, 2), 16));
+      text.text(userId).text(uploadId).instant(Instant.ofEpochSecond(Math.floorDiv(hourKey, 32) * 3600))
+          .text(key.feature()).text(key.provider()).text(key.model()).text(status).bool(Math.floorMod(hourKey, 2) == 1);
       for (int s = 0; s < SUMS; s++) {
         if (s == COST || s == TRUNCATED_COST) {
           text.micros(sums[s]);
@@ -134,11 +149,17 @@ public final class Rollups {
         }
       }
       text.endRow();
-    });
+    }));
     copy(copy, COPY_HOURLY, text.take());
-    histograms.forEach((key, histogram) -> text.text(userId).text(uploadId).date(LocalDate.ofEpochDay(key.day()))
-        .text(key.metric()).text(key.feature()).text(key.provider()).text(key.model()).number(histogram.count())
-        .bytes(histogram.encode()).endRow());
+    groups.forEach((key, group) -> group.days.forEach((day, histograms) -> {
+      for (int m = 0; m < histograms.length; m++) {
+        if (histograms[m] != null) {
+          text.text(userId).text(uploadId).date(LocalDate.ofEpochDay(day)).text(METRICS.get(m)).text(key.feature())
+              .text(key.provider()).text(key.model()).number(histograms[m].count()).bytes(histograms[m].encode())
+              .endRow();
+        }
+      }
+    }));
     copy(copy, COPY_HISTOGRAMS, text.take());
     if (hashedOk > 0) {
       try (PreparedStatement lock = conn.prepareStatement(LOCK_USER);
@@ -168,9 +189,24 @@ public final class Rollups {
     }
   }
 
-  private Histogram histogram(long day, String metric, UsageRecord r) {
-    return histograms.computeIfAbsent(new DayKey(day, metric, r.feature(), r.provider(), r.model()),
-        k -> new Histogram());
+  private static Histogram histogram(Histogram[] day, int metric) {
+    if (day[metric] == null) {
+      day[metric] = new Histogram();
+    }
+    return day[metric];
+  }
+
+  /** The index of {@code status} among the upload's statuses (the database allows four; 16 are kept apart). */
+  private int status(String status) {
+    int index = statuses.indexOf(status);
+    if (index < 0) {
+      if (statuses.size() == 16) {
+        throw new IllegalArgumentException("status: more than 16 different values in one upload, e.g. " + status);
+      }
+      statuses.add(status);
+      index = statuses.size() - 1;
+    }
+    return index;
   }
 
   /**
@@ -178,7 +214,14 @@ public final class Rollups {
    * through COPY (PostgreSQL reads a float8 to 15 digits, then rounds half up); null stays null.
    */
   static Long micros(Double usd) {
-    return usd == null ? null
+    if (usd == null) {
+      return null;
+    }
+    double scaled = usd * 1_000_000;
+    long nearest = Math.round(scaled);
+    // Below $100 and not within 1e-6 of a half, rounding the double agrees with PostgreSQL's 15 digits;
+    // otherwise decide as it does.
+    return Math.abs(scaled) < 1e8 && Math.abs(Math.abs(scaled - nearest) - 0.5) > 1e-6 ? nearest
         : BigDecimal.valueOf(usd).round(PG_FLOAT_DIGITS).setScale(6, RoundingMode.HALF_UP).unscaledValue()
             .longValueExact();
   }
