@@ -260,6 +260,36 @@ class ApexBusTest {
   }
 
   @Test
+  void tailRunShowsOnlyThatRunsMessages() throws Exception {
+    String watched = UUID.randomUUID().toString();
+    String other = UUID.randomUUID().toString();
+    CompletableFuture<MeshUnderTest.Result> tail = CompletableFuture.supplyAsync(() ->
+        mesh.withToken(operator, "tail", "apex.stage.*", "--run", watched, "--json", "--count", "2"));
+    // Both runs ask triage in turn until tail has seen two of the watched run's messages.
+    while (!tail.isDone()) {
+      for (String run : List.of(other, watched)) {
+        await(mesh.node.vertx().eventBus().request(Addresses.STAGE_TRIAGE, new JsonObject()
+            .put("run", new JsonObject().put("run_id", run).put("thread_id", UUID.randomUUID().toString())
+                .put("user_id", UUID.randomUUID().toString()))
+            .put("question", "Which model costs the most?")));
+      }
+      try {
+        tail.get(1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException stillWaiting) {
+        // more traffic
+      }
+    }
+    MeshUnderTest.Result result = tail.get();
+    assertEquals(0, result.exit(), result.err());
+    List<JsonObject> envelopes = result.out().lines().map(JsonObject::new).toList();
+    assertEquals(2, envelopes.size(), result.out());
+    envelopes.forEach(e -> {
+      assertEquals(Addresses.STAGE_TRIAGE, e.getString("address"), e.encode());
+      assertEquals(watched, e.getJsonObject("body").getJsonObject("run").getString("run_id"), e.encode());
+    });
+  }
+
+  @Test
   void tailMirrorsStageTrafficWithSecretsRedacted() throws Exception {
     CompletableFuture<MeshUnderTest.Result> tail = CompletableFuture.supplyAsync(() ->
         mesh.withToken(operator, "tail", "apex.stage.triage", "apex.auth.login", "--json", "--count", "3"));

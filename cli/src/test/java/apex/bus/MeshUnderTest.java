@@ -112,19 +112,20 @@ final class MeshUnderTest {
     String ticket = post("/api/ws-ticket", new JsonObject(), userToken).getString("ticket");
     CompletableFuture<String> runId = new CompletableFuture<>();
     CompletableFuture<Void> completed = new CompletableFuture<>();
+    // The handler goes on in the connect callback, on the socket's event loop, before connection_ready is read.
     WebSocket socket = await(node.vertx().createWebSocketClient().connect(new WebSocketConnectOptions()
-        .setPort(node.httpPort()).setHost("127.0.0.1").setURI("/ws?ticket=" + ticket)));
-    socket.textMessageHandler(text -> {
-      JsonObject frame = new JsonObject(text);
-      switch (frame.getString("type")) {
-        case "connection_ready" -> socket.writeTextMessage(new JsonObject().put("type", "user_message")
-            .put("client_msg_id", "cli-" + System.nanoTime()).put("text", "Analyze my AI costs for the last 30 days").encode());
-        case "run_accepted" -> runId.complete(frame.getString("run_id"));
-        case "run_completed" -> completed.complete(null);
-        case "run_failed", "error" -> completed.completeExceptionally(new AssertionError(text));
-        default -> { }
-      }
-    });
+        .setPort(node.httpPort()).setHost("127.0.0.1").setURI("/ws?ticket=" + ticket)).map(ws -> ws.textMessageHandler(text -> {
+          JsonObject frame = new JsonObject(text);
+          switch (frame.getString("type")) {
+            case "connection_ready" -> ws.writeTextMessage(new JsonObject().put("type", "user_message")
+                .put("client_msg_id", "cli-" + System.nanoTime()).put("text", "Analyze my AI costs for the last 30 days")
+                .encode());
+            case "run_accepted" -> runId.complete(frame.getString("run_id"));
+            case "run_completed" -> completed.complete(null);
+            case "run_failed", "error" -> completed.completeExceptionally(new AssertionError(text));
+            default -> { }
+          }
+        })));
     try {
       completed.get(WAIT_SECONDS, TimeUnit.SECONDS);
       return runId.get();
