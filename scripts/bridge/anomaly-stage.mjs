@@ -35,16 +35,21 @@ function round(x) {
   return Math.round(x * 100) / 100;
 }
 
-/** Serves the stage on an open client; resolves once the bridge accepted the registration. */
-export async function serve(bus) {
+/**
+ * Serves the stage on an open client; resolves once the bridge accepted the registration.
+ * {@code answered(request, answer)} is told of each answer sent.
+ */
+export async function serve(bus, answered = () => {}) {
   bus.register(ADDRESS, (frame) => {
     const request = frame.body || {};
     if (!request.run || !request.data || !Array.isArray(request.data.by_day)) {
       bus.fail(frame, BAD_REQUEST, 'anomaly: the request needs run and data.by_day (a StageRequest after the data stage)');
       return;
     }
-    bus.reply(frame, { anomalies: anomalies(request.data.by_day),
-      method: `median and MAD of daily spend, robust z > ${THRESHOLD} (Node.js ${process.version})` });
+    const answer = { anomalies: anomalies(request.data.by_day),
+      method: `median and MAD of daily spend, robust z > ${THRESHOLD} (Node.js ${process.version})` };
+    bus.reply(frame, answer);
+    answered(request, answer);
   });
   await bus.confirm();
 }
@@ -52,6 +57,7 @@ export async function serve(bus) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '7001' } } });
   const bus = await BusClient.connect({ host: values.host, port: Number(values.port), token: process.env.APEX_BUS_TOKEN });
-  await serve(bus);
+  await serve(bus, (request, answer) => console.log(`run ${request.run.run_id}: ${answer.anomalies.length} anomalous day(s)`
+    + ` of ${request.data.by_day.length}`));
   console.log(`anomaly stage serving ${ADDRESS} through ${values.host}:${values.port}; Ctrl-C to stop`);
 }

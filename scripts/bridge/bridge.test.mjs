@@ -1,6 +1,8 @@
 // The bridge from another language: starts a real Apex node (the node jar, `apex up` with its
 // embedded PostgreSQL and Redis), logs in through the REST API, and speaks the bridge protocol
-// with bus-client.mjs. Run with: node --test scripts/bridge/  (after mvn package/verify built the jar)
+// with bus-client.mjs; chats over /ws as the browser does, with the anomaly stage enabled, to see the
+// supervisor call the Node.js stage. Run with: node --experimental-websocket --test scripts/bridge/
+// (the flag only on Node 20, whose WebSocket client is behind it; after mvn package/verify built the jar)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -50,6 +52,7 @@ function assertRequired(schemaFile, value) {
 }
 
 before(async () => {
+  assert.equal(typeof WebSocket, 'function', 'no WebSocket client: run node with --experimental-websocket (Node 20)');
   assert.ok(existsSync(jar), `build the node jar first (mvn -B package -DskipTests): ${jar}`);
   dir = mkdtempSync(join(tmpdir(), 'apex-bridge-test-'));
   [bridgePort, httpPort] = [await freePort(), await freePort()];
@@ -57,7 +60,7 @@ before(async () => {
   node = spawn('java', [...JVM_FLAGS, '-jar', jar, 'up', '--port', String(httpPort),
     '--set', `inspector.port=${bridgePort}`, '--set', `dev_services.dir=${dir}`,
     '--set', `dev_services.pg_port=${pgPort}`, '--set', `dev_services.redis_port=${redisPort}`,
-    '--set', 'demo.rows_per_day=50'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--set', 'demo.rows_per_day=50', '--set', 'stages.anomaly.enabled=true'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise((resolve, reject) => {
     node.stdout.on('data', (chunk) => {
@@ -79,6 +82,46 @@ after(async () => {
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Asks the question in the chat over /ws, as the browser does; resolves with the run's frames up to its end. */
+async function chat(text) {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/api/ws-ticket`, {
+    method: 'POST', headers: { Authorization: `Bearer ${user.access_token}` } });
+  assert.equal(response.status, 200, 'ws-ticket');
+  const { ticket } = await response.json();
+  const socket = new WebSocket(`ws://127.0.0.1:${httpPort}/ws?ticket=${ticket}`);
+  const frames = [];
+  return new Promise((resolve, reject) => {
+    socket.onmessage = (message) => {
+      const frame = JSON.parse(message.data);
+      if (frame.type === 'connection_ready') {
+        socket.send(JSON.stringify({ type: 'user_message', client_msg_id: crypto.randomUUID(), text }));
+      } else if (frame.type === 'error') {
+        reject(new Error(`error frame: ${message.data}`));
+      } else if (frame.run_id) {
+        frames.push(frame);
+        if (frame.type === 'run_completed' || frame.type === 'run_failed') {
+          socket.close();
+          resolve(frames);
+        }
+      }
+    };
+    socket.onclose = (event) => reject(new Error(`socket closed ${event.code} before the run ended`));
+  });
+}
+
+/** As the report prints money (Usd.format): $1,234.56. */
+function usd(x) {
+  return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** Waits until the inspector withdrew the anomaly stage's record (its connection closed). */
+async function untilWithdrawn(caller) {
+  let services;
+  do {
+    services = (await caller.request('apex.inspector.services', {})).body.services;
+  } while (services.some((s) => s.name === 'anomaly'));
+}
 
 function stageRequest(question) {
   return { run: { run_id: crypto.randomUUID(), thread_id: crypto.randomUUID(), user_id: user.user_id }, question };
@@ -156,11 +199,58 @@ test('a stage served from Node.js is announced while connected and answers throu
     stage.close();
   }
   try {
-    let services;
-    do {
-      services = (await caller.request('apex.inspector.services', {})).body.services;
-    } while (services.some((s) => s.name === 'anomaly'));
+    await untilWithdrawn(caller);
   } finally {
     caller.close();
   }
+});
+
+test('a chat run asks the Node.js anomaly stage, and its days reach the report', { timeout: 120_000 }, async () => {
+  const stage = await BusClient.connect({ port: bridgePort, token: admin });
+  const answers = [];
+  try {
+    await serve(stage, (request, answer) => answers.push({ request, answer }));
+    const frames = await chat('Any spikes in my AI spend over the last 30 days?');
+    const end = frames.at(-1);
+    assert.equal(end.type, 'run_completed', JSON.stringify(end));
+    assert.equal(end.degraded, false, JSON.stringify(end.degraded_reasons));
+
+    const asked = answers.filter((a) => a.request.run.run_id === end.run_id);
+    assert.equal(asked.length, 1, 'the supervisor asked the stage once for the run');
+    const { request, answer } = asked[0];
+    const tool = frames.find((f) => f.type === 'tool_completed' && f.tool === 'anomaly_stage');
+    assert.equal(tool.agent, 'supervisor');
+    assert.equal(tool.result.source, 'apex.stage.anomaly');
+    assert.deepEqual(tool.result.days, answer.anomalies.map((a) => a.day));
+
+    // The Java data stage found other days (or other baselines) on this data, so the report can tell them apart.
+    const picked = (list) => list.map((a) => `${a.day} ${a.baseline_usd}`);
+    assert.notDeepEqual(picked(answer.anomalies), picked(request.data.anomalies), 'both detectors agree on this data');
+    const largest = [...answer.anomalies].sort((a, b) => b.excess_usd - a.excess_usd)[0];
+    const lead = largest
+      ? `the largest, ${largest.day}, cost ${usd(largest.cost_usd)} against a baseline of ${usd(largest.baseline_usd)}`
+      : "No day's cost stood out";
+    assert.ok(end.final_response.includes(lead), `"${lead}" in the report:\n${end.final_response}`);
+  } finally {
+    stage.close();
+  }
+});
+
+test('with the anomaly stage enabled but not connected, the run is degraded and says why', { timeout: 120_000 }, async () => {
+  const caller = await BusClient.connect({ port: bridgePort, token: admin });
+  try {
+    await untilWithdrawn(caller);
+  } finally {
+    caller.close();
+  }
+  const frames = await chat('Analyze my AI costs for the last 30 days');
+  const end = frames.at(-1);
+  assert.equal(end.type, 'run_completed', JSON.stringify(end));
+  assert.equal(end.degraded, true);
+  const reason = end.degraded_reasons.find((d) => d.agent === 'anomaly');
+  assert.ok(reason, JSON.stringify(end.degraded_reasons));
+  assert.equal(reason.fallback, 'data-anomalies');
+  assert.match(reason.reason, /apex\.stage\.anomaly/);
+  const tool = frames.find((f) => f.type === 'tool_completed' && f.tool === 'anomaly_stage');
+  assert.equal(tool.result.source, 'data-anomalies');
 });

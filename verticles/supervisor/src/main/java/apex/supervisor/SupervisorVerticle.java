@@ -145,7 +145,8 @@ public class SupervisorVerticle extends ApexVerticle {
             settings.number("runs.lease_ms"))
         .onFailure(e -> slots.give())
         .onSuccess(accepted -> launch(RunPipeline.fresh(calls, emitter, store,
-            new RunRef(accepted.runId(), accepted.threadId(), start.userId()), start.text(), owner), timeoutMs));
+            new RunRef(accepted.runId(), accepted.threadId(), start.userId()), start.text(), owner, anomalyStage()),
+            timeoutMs));
   }
 
   /**
@@ -255,9 +256,14 @@ public class SupervisorVerticle extends ApexVerticle {
         settle(run, end.get()).onComplete(v -> slots.give());
       } else {
         launch(RunPipeline.adopted(calls, emitter, store, run.run(), run.question() == null ? "" : run.question(), owner,
-            run.stages(), run.previousOwner()), run.remainingMs());
+            anomalyStage(), run.stages(), run.previousOwner()), run.remainingMs());
       }
     });
+  }
+
+  /** Whether runs ask the optional anomaly stage (docs/POLYGLOT.md). */
+  private boolean anomalyStage() {
+    return settings.flag("stages.anomaly.enabled");
   }
 
   private Future<Optional<JsonObject>> lastEvent(String runId) {
