@@ -46,7 +46,7 @@ class ApexBusTest {
     user = mesh.login("demo@apex.dev", "apex-demo-2026");
     // A silent consumer, for the timeout case: it takes requests and never answers.
     await(mesh.node.vertx().eventBus().consumer("apex.stage.silent", message -> { }).completion());
-    runId = mesh.runAnalysis(user);
+    runId = mesh.runAnalysis(user).getString("run_id");
   }
 
   @AfterAll

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +41,16 @@ final class MeshUnderTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   MeshUnderTest(Map<String, String> settings) throws IOException {
+    this(settings, Role.all());
+  }
+
+  /** A node running {@code roles} only (the others may run on nodes of the same cluster). */
+  MeshUnderTest(Map<String, String> settings, List<Role> roles) throws IOException {
     bridgePort = freePort();
     Map<String, String> all = new HashMap<>(Map.of("profile", "dev", "http.port", "0",
         "inspector.port", String.valueOf(bridgePort)));
     all.putAll(settings);
-    node = await(NodeLauncher.start(TestServices.config(all), Role.all(), 1));
+    node = await(NodeLauncher.start(TestServices.config(all), roles, 1));
     url = "http://127.0.0.1:" + node.httpPort();
   }
 
@@ -107,11 +113,10 @@ final class MeshUnderTest {
         .getString("access_token");
   }
 
-  /** Asks the chat question over a real WebSocket and answers the run's id once it completed. */
-  String runAnalysis(String userToken) {
+  /** Asks the chat question over a real WebSocket and answers the run's {@code run_completed} event. */
+  JsonObject runAnalysis(String userToken) {
     String ticket = post("/api/ws-ticket", new JsonObject(), userToken).getString("ticket");
-    CompletableFuture<String> runId = new CompletableFuture<>();
-    CompletableFuture<Void> completed = new CompletableFuture<>();
+    CompletableFuture<JsonObject> completed = new CompletableFuture<>();
     // The handler goes on in the connect callback, on the socket's event loop, before connection_ready is read.
     WebSocket socket = await(node.vertx().createWebSocketClient().connect(new WebSocketConnectOptions()
         .setPort(node.httpPort()).setHost("127.0.0.1").setURI("/ws?ticket=" + ticket)).map(ws -> ws.textMessageHandler(text -> {
@@ -120,15 +125,13 @@ final class MeshUnderTest {
             case "connection_ready" -> ws.writeTextMessage(new JsonObject().put("type", "user_message")
                 .put("client_msg_id", "cli-" + System.nanoTime()).put("text", "Analyze my AI costs for the last 30 days")
                 .encode());
-            case "run_accepted" -> runId.complete(frame.getString("run_id"));
-            case "run_completed" -> completed.complete(null);
+            case "run_completed" -> completed.complete(frame);
             case "run_failed", "error" -> completed.completeExceptionally(new AssertionError(text));
             default -> { }
           }
         })));
     try {
-      completed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-      return runId.get();
+      return completed.get(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("the run did not complete: " + e, e);
     } finally {
