@@ -49,4 +49,32 @@ public final class Addresses {
 
   /** Circuit-breaker state changes, published cluster-wide. */
   public static final String BREAKER_NOTIFICATIONS = "apex.breaker.notifications";
+
+  /** Supervisor: a run's persisted trace (its events from PostgreSQL), for operators ({@code {run_id}}). */
+  public static final String SUPERVISOR_TRACE = "apex.supervisor.trace";
+
+  /**
+   * Published to every node's tap: switch a tap session on ({@code session}, {@code patterns},
+   * {@code sample_rate}, {@code duration_ms}) or off ({@code session}, {@code off: true}).
+   */
+  public static final String TAP_CONTROL = "apex.tap.control";
+  /** Published by every node's tap: one mirrored message per event ({@code tap/tap-event.json}). */
+  public static final String TAP_EVENTS = "apex.tap.events";
+
+  /** Each node answers what it runs at {@code apex.node.info.<cluster node id>} ("local" off-cluster). */
+  public static final String NODE_INFO_PREFIX = "apex.node.info.";
+
+  /** Inspector: discovery records, cluster members, breakers, a health check of the mesh, and the tap switch. */
+  public static final String INSPECTOR_SERVICES = "apex.inspector.services";
+  public static final String INSPECTOR_NODES = "apex.inspector.nodes";
+  public static final String INSPECTOR_BREAKERS = "apex.inspector.breakers";
+  public static final String INSPECTOR_DOCTOR = "apex.inspector.doctor";
+  public static final String INSPECTOR_TAP = "apex.inspector.tap";
+
+  /**
+   * The optional anomaly stage: any participant (a Node.js program through the bridge, by default
+   * none) that answers a {@code StageRequest} carrying the data stage's result with
+   * {@code stage/anomaly-result.json}. The supervisor asks it only when {@code stages.anomaly.enabled}.
+   */
+  public static final String STAGE_ANOMALY = "apex.stage.anomaly";
 }

@@ -23,6 +23,8 @@ public enum ErrorCode {
   TOKEN_EXPIRED(4012, 401),
   TICKET_INVALID(4013, 401),
   TOKEN_REVOKED(4014, 401),
+  /** A valid token without the role the action needs (the inspector bridge: operator or admin). */
+  FORBIDDEN(4030, 403),
   NOT_FOUND(4040, 404),
   CONFLICT(4090, 409),
   PAYLOAD_TOO_LARGE(4130, 413),

@@ -36,6 +36,8 @@ public final class Schemas {
   public static final String RECOMMENDATION = "stage/recommendation.json";
   public static final String OPTIMIZER_RESULT = "stage/optimizer-result.json";
   public static final String REPORT_RESULT = "stage/report-result.json";
+  /** The optional anomaly stage's answer; served from outside the JVM (docs/POLYGLOT.md). */
+  public static final String ANOMALY_RESULT = "stage/anomaly-result.json";
   public static final String CREDENTIALS = "auth/credentials.json";
   public static final String TOKEN_RESPONSE = "auth/token-response.json";
   public static final String TICKET = "auth/ticket.json";
@@ -44,7 +46,7 @@ public final class Schemas {
   public static final String INGEST_RESULT = "usage/ingest-result.json";
 
   public static final List<String> ALL = List.of(WINDOW, RUN_REF, RECOMMENDATION, TRIAGE_RESULT, COVERAGE,
-      DATA_RESULT, OPTIMIZER_RESULT, REPORT_RESULT, STAGE_REQUEST, START_RUN, RUN_EVENT, CLIENT_FRAME, SERVER_FRAME,
+      DATA_RESULT, ANOMALY_RESULT, OPTIMIZER_RESULT, REPORT_RESULT, STAGE_REQUEST, START_RUN, RUN_EVENT, CLIENT_FRAME, SERVER_FRAME,
       CREDENTIALS, TOKEN_RESPONSE, TICKET, VERIFIED_USER, UPLOAD_SUMMARY, INGEST_RESULT);
 
   private static final Schemas INSTANCE = new Schemas();

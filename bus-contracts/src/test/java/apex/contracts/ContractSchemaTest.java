@@ -12,6 +12,7 @@ import apex.contracts.run.RunEvent;
 import apex.contracts.run.RunRef;
 import apex.contracts.run.StartRun;
 import apex.contracts.run.ThreadMessage;
+import apex.contracts.stage.AnomalyResult;
 import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.Entities;
@@ -88,6 +89,9 @@ class ContractSchemaTest {
         List.of("cached_input_tokens")));
     assertValid(Schemas.DATA_RESULT, DATA);
     assertValid(Schemas.RECOMMENDATION, REC);
+    assertValid(Schemas.ANOMALY_RESULT, new AnomalyResult(DATA.anomalies(), "median and MAD of daily spend"));
+    assertValid(Schemas.ANOMALY_RESULT, new AnomalyResult(List.of(new DataResult.DayAnomaly("2026-11-21", 13.75, 4.0,
+        9.75, 6.2, null, 0)), "robust z > 3.5 (no feature breakdown)"));
     assertValid(Schemas.OPTIMIZER_RESULT, OPT);
     assertValid(Schemas.REPORT_RESULT, new ReportResult("# Report\n$412.50", new ReportResult.Report("Your AI spend",
         "You spent $412.50", WINDOW, 412.5, 426.3, 210.0, 49.3, List.of(REC),

@@ -19,6 +19,12 @@ public record DataResult(Window window, Totals totals, List<ModelSpend> byModel,
                          List<String> unpricedModels, long dataVersion, boolean fromCache)
     implements Contract {
 
+  /** The same analyses with another detector's anomalous days (the anomaly stage's, when it answered). */
+  public DataResult withAnomalies(List<DayAnomaly> days) {
+    return new DataResult(window, totals, byModel, byFeature, byProvider, byFeatureModel, byDay, cacheUse, failures,
+        outputUse, duplicates, latency, batchUse, days, forecast, quality, unpricedModels, dataVersion, fromCache);
+  }
+
   public record Totals(long requests, long inputTokens, long cachedInputTokens, long cacheWriteTokens,
                        long outputTokens, long reasoningTokens, long failedRequests, double costUsd)
       implements Contract {}

@@ -31,6 +31,7 @@ public class AuthVerticle extends ApexVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
 
   private final PasswordHasher hasher = new PasswordHasher();
+  private RoleGrants grants;
   private AccountStore accounts;
   private TokenIssuer tokens;
   private TicketStore tickets;
@@ -46,6 +47,7 @@ public class AuthVerticle extends ApexVerticle {
     if ("ES256".equals(JwtKeys.algorithm(settings)) && settings.string("auth.jwt_private_key_file").isBlank()) {
       return Future.failedFuture("auth signs tokens: with ES256 it needs auth.jwt_private_key_file");
     }
+    grants = new RoleGrants(settings);
     tickets = new TicketStore(redis(), settings.integer("auth.ticket_ttl_seconds"));
     sessions = new SessionStore(redis(), settings.integer("auth.refresh_ttl_seconds"),
         settings.integer("auth.access_ttl_seconds"), reused -> announceEnd(reused.userId(), reused.family()));
@@ -56,7 +58,8 @@ public class AuthVerticle extends ApexVerticle {
         .onSuccess(pool -> accounts = new AccountStore(pool))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash("decoy-password-for-unknown-emails")))
         .onSuccess(hash -> decoyHash = hash)
-        .compose(v -> seedDemoUser())
+        .compose(v -> seed("auth.demo_user"))
+        .compose(v -> seed("auth.ops_user"))
         .compose(v -> Future.all(List.of(
             serve(Addresses.AUTH_SIGNUP, this::signup),
             serve(Addresses.AUTH_LOGIN, this::login),
@@ -106,7 +109,7 @@ public class AuthVerticle extends ApexVerticle {
   }
 
   private JsonObject tokenResponse(AccountStore.Account account, String sid, String refreshToken) {
-    String token = tokens.issue(account.id(), account.email(), account.roles(), sid);
+    String token = tokens.issue(account.id(), account.email(), grants.rolesOf(account.email(), account.roles()), sid);
     return new TokenResponse(token, "Bearer", tokens.ttlSeconds(), account.id(), refreshToken,
         sessions.refreshTtlSeconds()).toJson();
   }
@@ -161,13 +164,16 @@ public class AuthVerticle extends ApexVerticle {
     return tickets.issue(request.user()).map(ticket -> ticket.toJson());
   }
 
-  /** The dev profile's demo account, created once; safe when several instances start together. */
-  private Future<Void> seedDemoUser() {
-    if (!settings.flag("demo.seed")) {
+  /**
+   * A dev-profile account ({@code auth.demo_user}, {@code auth.ops_user}), created once; safe when
+   * several instances start together. Its roles come from {@link RoleGrants} like anyone's.
+   */
+  private Future<Void> seed(String path) {
+    if (!settings.flag("demo.seed") || settings.string(path + ".email").isBlank()) {
       return Future.succeededFuture();
     }
-    String email = AccountRules.normalizedEmail(settings.string("auth.demo_user.email"));
-    String password = settings.string("auth.demo_user.password");
+    String email = AccountRules.normalizedEmail(settings.string(path + ".email"));
+    String password = settings.string(path + ".password");
     return accounts.byEmail(email).compose(found -> found.isPresent()
         ? Future.succeededFuture()
         : vertx.executeBlocking(() -> hasher.hash(password)).compose(hash -> accounts.create(email, hash)).mapEmpty());

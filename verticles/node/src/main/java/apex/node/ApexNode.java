@@ -139,7 +139,7 @@ public final class ApexNode {
   @Command(name = "node", description = "A node running some verticles, e.g. --verticles triage,data --cluster.")
   static final class Node extends Common {
     @Option(names = "--verticles", defaultValue = "all",
-        description = "Comma-separated: auth, ws-bridge, supervisor, triage, data, optimizer, report, or all.")
+        description = "Comma-separated: auth, ws-bridge, supervisor, triage, data, optimizer, report, inspector, or all.")
     String verticles;
 
     @Override

@@ -21,6 +21,15 @@ final class Banner {
       out.append("  login:     ").append(c.string("auth.demo_user.email")).append(" / ")
           .append(c.string("auth.demo_user.password")).append('\n');
     }
+    if (roles.contains(Role.INSPECTOR)) {
+      out.append("  inspect:   scripts/apex-bus --port ").append(c.integer("inspector.port"))
+          .append(" login, then tail, services, breakers, doctor (bridge on ").append(c.string("inspector.host"))
+          .append(':').append(c.integer("inspector.port")).append(")\n");
+      if (c.flag("demo.seed") && !c.string("auth.ops_user.email").isBlank()) {
+        out.append("  operator:  ").append(c.string("auth.ops_user.email")).append(" / ")
+            .append(c.string("auth.ops_user.password")).append(" (admin, dev profile only)\n");
+      }
+    }
     out.append("  stop:      Ctrl-C\n");
     System.out.println(out);
   }

@@ -3,6 +3,7 @@ package apex.node;
 import apex.auth.AuthVerticle;
 import apex.bridge.WsBridgeVerticle;
 import apex.data.DataVerticle;
+import apex.inspector.InspectorVerticle;
 import apex.optimizer.OptimizerVerticle;
 import apex.report.ReportVerticle;
 import apex.runtime.ApexVerticle;
@@ -22,6 +23,7 @@ public enum Role {
   DATA("data", DataVerticle::new),
   OPTIMIZER("optimizer", OptimizerVerticle::new),
   REPORT("report", ReportVerticle::new),
+  INSPECTOR("inspector", InspectorVerticle::new),
   WS_BRIDGE("ws-bridge", WsBridgeVerticle::new);
 
   final String label;

@@ -81,7 +81,7 @@ final class FindingSections {
     levers(md, ranked, Set.of(Levers.ANOMALY_ALERTS));
     topTable(md, byCost(data.anomalies(), DayAnomaly::excessUsd),
         List.of("Day", "Top feature", "Cost", "Baseline", "Excess", "Score", "Its excess"), 2,
-        a -> List.of(a.day(), a.topFeature(), Usd.format(a.costUsd()), Usd.format(a.baselineUsd()),
+        a -> List.of(a.day(), a.topFeature() == null ? "—" : a.topFeature(), Usd.format(a.costUsd()), Usd.format(a.baselineUsd()),
             Usd.format(a.excessUsd()), String.format(Locale.US, "%.1f", a.score()), Usd.format(a.topFeatureExcessUsd())),
         "anomalous days with a smaller excess");
   }

@@ -51,9 +51,12 @@ final class Leads {
     }
     DayAnomaly a = largest.get();
     int days = data.anomalies().size();
-    return String.format(Locale.US, "%d %s stood out; the largest, %s, cost %s against a baseline of %s (%s more), "
-            + "most of it from %s (+%s).", days, days == 1 ? "day" : "days", a.day(), Usd.format(a.costUsd()),
-        Usd.format(a.baselineUsd()), Usd.format(a.excessUsd()), a.topFeature(), Usd.format(a.topFeatureExcessUsd()));
+    // An anomaly stage outside the JVM may find days without naming a feature (docs/POLYGLOT.md).
+    String from = a.topFeature() == null ? "" : String.format(Locale.US, ", most of it from %s (+%s)", a.topFeature(),
+        Usd.format(a.topFeatureExcessUsd()));
+    return String.format(Locale.US, "%d %s stood out; the largest, %s, cost %s against a baseline of %s (%s more)%s.",
+        days, days == 1 ? "day" : "days", a.day(), Usd.format(a.costUsd()), Usd.format(a.baselineUsd()),
+        Usd.format(a.excessUsd()), from);
   }
 
   static String latency(DataResult data, List<Recommendation> ranked) {

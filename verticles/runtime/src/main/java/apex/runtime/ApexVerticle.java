@@ -11,6 +11,7 @@ import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.discovery.ServiceAnnouncer;
 import apex.runtime.events.RunEventEmitter;
+import apex.runtime.node.NodeAgent;
 import apex.runtime.security.JwtKeys;
 import apex.runtime.stage.StageResults;
 import apex.runtime.stage.StageWork;
@@ -95,7 +96,8 @@ public abstract class ApexVerticle extends VerticleBase {
         .compose(fingerprint -> {
           announcer = new ServiceAnnouncer(vertx, settings.nodeId(), fingerprint);
           return announcer.announce(serviceName(), serviceAddress());
-        });
+        })
+        .onSuccess(v -> NodeAgent.started(vertx, serviceName()));
   }
 
   /**
@@ -106,6 +108,7 @@ public abstract class ApexVerticle extends VerticleBase {
   @Override
   public final Future<?> stop() {
     log.info("{} stopping: no new work taken", serviceName());
+    NodeAgent.stopped(vertx, serviceName());
     return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())
         .transform(v -> stopService())
         .transform(v -> announcer == null ? Future.succeededFuture() : announcer.withdrawAll())

@@ -42,6 +42,8 @@ public final class TestServices {
     // sign-ups of one test class would lock the next one out. Tests of the IP limit override it.
     all.put("limits.login_ip_burst", "100000");
     all.put("limits.login_ip_per_minute", "100000");
+    // The inspector's bridge on any free port, so test nodes never collide with each other or a running apex.
+    all.put("inspector.port", "0");
     all.putAll(overrides);
     return new ConfigLoader(Map.of()).load(null, all);
   }

@@ -8,6 +8,7 @@ import apex.contracts.run.ThreadMessage;
 import apex.contracts.run.ThreadSummary;
 import apex.contracts.stage.Window;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -157,6 +158,38 @@ final class ChatStore {
     return pool.preparedQuery("INSERT INTO chat.run_events (run_id, seq, type, agent, ts, event) VALUES ($1, $2, $3, $4, $5, $6) "
             + "ON CONFLICT DO NOTHING")
         .executeBatch(batch).mapEmpty();
+  }
+
+  /**
+   * A run as operators see it: its row (any user's) and its persisted trace, oldest event first;
+   * not_found for an unknown or malformed id.
+   */
+  Future<JsonObject> runTrace(String runId) {
+    UUID id = parseId(runId, "run");
+    return pool.preparedQuery("SELECT * FROM chat.runs WHERE id = $1").execute(Tuple.of(id))
+        .map(ChatStore::first)
+        .compose(row -> row.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId))))
+        .compose(r -> pool.preparedQuery("SELECT event FROM chat.run_events WHERE run_id = $1 ORDER BY seq")
+            .execute(Tuple.of(id))
+            .map(rows -> {
+              JsonArray events = new JsonArray();
+              rows.forEach(e -> events.add(e.getValue("event")));
+              return new JsonObject()
+                  .put("run", new JsonObject()
+                      .put("run_id", runId)
+                      .put("thread_id", r.getUUID("thread_id").toString())
+                      .put("user_id", String.valueOf(r.getValue("user_id")))
+                      .put("status", r.getString("status"))
+                      .put("degraded", r.getBoolean("degraded"))
+                      .put("created_at", ts(r, "created_at"))
+                      .put("finished_at", ts(r, "finished_at"))
+                      .put("duration_ms", r.getLong("duration_ms"))
+                      .put("adoptions", r.getInteger("adoptions"))
+                      .put("error_code", r.getString("error_code"))
+                      .put("error_message", r.getString("error_message")))
+                  .put("events", events);
+            }));
   }
 
   Future<List<ThreadSummary>> threads(String userId) {

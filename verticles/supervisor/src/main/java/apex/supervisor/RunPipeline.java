@@ -4,9 +4,11 @@ import apex.contracts.Addresses;
 import apex.contracts.BusHeaders;
 import apex.contracts.ContractJson;
 import apex.contracts.ErrorCode;
+import apex.contracts.Schemas;
 import apex.contracts.run.Agent;
 import apex.contracts.run.EventType;
 import apex.contracts.run.RunRef;
+import apex.contracts.stage.AnomalyResult;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.OptimizerResult;
 import apex.contracts.stage.ReportResult;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Drives one run through the stages in order, each behind its breaker and with its named fallback:
@@ -36,11 +39,14 @@ import java.util.function.Supplier;
  * data). Each stage result is persisted as it lands, under the supervisor's lease; a pipeline built
  * for an adopted run starts from those results and asks only the stages not yet done. A pipeline
  * whose run was released (handed over, or its lease lost) stops silently at its next step: the run
- * is someone else's.
+ * is someone else's. With {@code stages.anomaly.enabled}, the anomaly stage (served from outside the
+ * JVM, docs/POLYGLOT.md) is asked between data and optimizer, and its days are the ones they use.
  */
 final class RunPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
   private static final List<Agent> STAGES = List.of(Agent.TRIAGE, Agent.DATA, Agent.OPTIMIZER, Agent.REPORT);
+  /** The optional anomaly stage: its breaker's name and its key among the persisted stage results. */
+  static final String ANOMALY = "anomaly";
 
   /** A stage that fell back: which, to what, and why; shown on its card, in the answer and in run_completed. */
   record Degradation(String agent, String fallback, String reason) {
@@ -59,6 +65,7 @@ final class RunPipeline {
   private final RunRef run;
   private final String question;
   private final String owner;
+  private final boolean anomalyStage;
   /** Persisted stage results, by agent: from an earlier supervisor when adopted, then as they land. */
   private final JsonObject done;
   private final String adoptedFrom;
@@ -74,32 +81,33 @@ final class RunPipeline {
   private Runnable askAgain;
 
   private RunPipeline(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question, String owner,
-                      JsonObject done, String adoptedFrom) {
+                      boolean anomalyStage, JsonObject done, String adoptedFrom) {
     this.calls = calls;
     this.emitter = emitter;
     this.store = store;
     this.run = run;
     this.question = question;
     this.owner = owner;
+    this.anomalyStage = anomalyStage;
     this.done = done;
     this.adoptedFrom = adoptedFrom;
-    STAGES.forEach(agent -> {
-      JsonObject kept = done.getJsonObject(agent.wire());
+    Stream.concat(STAGES.stream().map(Agent::wire), Stream.of(ANOMALY)).forEach(key -> {
+      JsonObject kept = done.getJsonObject(key);
       if (kept != null && "degraded".equals(kept.getString("status"))) {
-        degraded.add(new Degradation(agent.wire(), kept.getString("fallback"), kept.getString("reason")));
+        degraded.add(new Degradation(key, kept.getString("fallback"), kept.getString("reason")));
       }
     });
   }
 
   static RunPipeline fresh(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question,
-                           String owner) {
-    return new RunPipeline(calls, emitter, store, run, question, owner, new JsonObject(), null);
+                           String owner, boolean anomalyStage) {
+    return new RunPipeline(calls, emitter, store, run, question, owner, anomalyStage, new JsonObject(), null);
   }
 
   /** A run taken over from {@code previousOwner}, continuing after the stages in {@code stages}. */
   static RunPipeline adopted(BusCalls calls, RunEventEmitter emitter, ChatStore store, RunRef run, String question,
-                             String owner, JsonObject stages, String previousOwner) {
-    return new RunPipeline(calls, emitter, store, run, question, owner, stages.copy(),
+                             String owner, boolean anomalyStage, JsonObject stages, String previousOwner) {
+    return new RunPipeline(calls, emitter, store, run, question, owner, anomalyStage, stages.copy(),
         previousOwner == null ? "a supervisor that stopped" : previousOwner);
   }
 
@@ -161,6 +169,7 @@ final class RunPipeline {
                     + "analysis of " + triage.window().from() + " to " + triage.window().to() + " is kept to fall back on")))),
             d -> new JsonObject().put("requests", d.totals().requests()).put("cost_usd", d.totals().costUsd())
                 .put("models", d.byModel().size()).put("features", d.byFeature().size())))
+        .compose(data -> anomalies(triage, data))
         .compose(data -> stage(Agent.OPTIMIZER, 3, Addresses.STAGE_OPTIMIZER,
                 new StageRequest(run, question, triage, data, null),
                 json -> ContractJson.fromJson(json, OptimizerResult.class), StageFallbacks.BASIC_RECOMMENDATIONS,
@@ -168,6 +177,58 @@ final class RunPipeline {
                 o -> new JsonObject().put("recommendations", o.recommendations().size())
                     .put("total_monthly_savings_usd", o.totalMonthlySavingsUsd()))
             .compose(optimizer -> report(triage, data, optimizer)));
+  }
+
+  /**
+   * The anomaly stage, when enabled: a tool call on the supervisor's card, behind the stage's own
+   * breaker. Its days replace the data stage's for the optimizer and the report. When it is absent,
+   * failing, refuses the request or answers outside its schema, the data stage's own days stay and
+   * the run is degraded with the reason. Its outcome is persisted like a stage's, so a run adopted
+   * later does not ask again.
+   */
+  private Future<DataResult> anomalies(TriageResult triage, DataResult data) {
+    if (!anomalyStage) {
+      return Future.succeededFuture(data);
+    }
+    JsonObject kept = done.getJsonObject(ANOMALY);
+    if (kept != null) {
+      return Future.succeededFuture(data.withAnomalies(
+          ContractJson.fromJson(kept.getJsonObject("output"), AnomalyResult.class).anomalies()));
+    }
+    if (cancelled) {
+      return Future.failedFuture(new RunCancelled());
+    }
+    StageWork supervisor = new StageWork(emitter, run, Agent.SUPERVISOR);
+    return supervisor.think("Asking the anomaly stage which days of your spend stand out.", 0.5)
+        .compose(v -> supervisor.tool("anomaly_stage", new JsonObject().put("address", Addresses.STAGE_ANOMALY)
+                .put("days", data.byDay().size()), () -> askAnomalyStage(triage, data),
+            guarded -> new JsonObject()
+                .put("source", guarded.degraded() ? guarded.fallback() : Addresses.STAGE_ANOMALY)
+                .put("anomalies", guarded.value().anomalies().size())
+                .put("days", guarded.value().anomalies().stream().map(DataResult.DayAnomaly::day).toList())
+                .put("method", guarded.value().method())))
+        .compose(guarded -> persist(ANOMALY, outcome(ANOMALY, guarded).put("output", guarded.value().toJson()))
+            .map(v -> data.withAnomalies(guarded.value().anomalies())));
+  }
+
+  private Future<Guarded<AnomalyResult>> askAnomalyStage(TriageResult triage, DataResult data) {
+    AnomalyResult own = new AnomalyResult(data.anomalies(), StageFallbacks.DATA_ANOMALIES_METHOD);
+    return calls.request(ANOMALY, Addresses.STAGE_ANOMALY, new StageRequest(run, question, triage, data, null).toJson(),
+            new DeliveryOptions(), RunPipeline::anomalyResult, StageFallbacks.DATA_ANOMALIES,
+            e -> Future.succeededFuture(own))
+        // A refusal (a 4xx answer) does not trip the breaker, but an optional stage never fails the run.
+        .recover(refused -> Future.succeededFuture(new Guarded<>(own, StageFallbacks.DATA_ANOMALIES,
+            ANOMALY + " refused the request: " + refused.getMessage())));
+  }
+
+  /** The stage runs outside the JVM: its answer is checked against the schema before anything uses it. */
+  private static AnomalyResult anomalyResult(JsonObject reply) {
+    List<String> problems = Schemas.get().problems(Schemas.ANOMALY_RESULT, reply);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(ANOMALY + " answered outside " + Schemas.ANOMALY_RESULT + ": "
+          + String.join("; ", problems));
+    }
+    return ContractJson.fromJson(reply, AnomalyResult.class);
   }
 
   private Future<ReportResult> report(TriageResult triage, DataResult data, OptimizerResult optimizer) {
@@ -203,17 +264,9 @@ final class RunPipeline {
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
         .compose(v -> askSurvivingInstance(agent, call))
         .compose(guarded -> {
-          JsonObject outcome = new JsonObject()
-              .put("status", guarded.degraded() ? "degraded" : "ok")
-              .put("duration_ms", (System.nanoTime() - started) / 1_000_000);
-          if (guarded.degraded()) {
-            Degradation d = new Degradation(agent.wire(), guarded.fallback(), guarded.reason());
-            degraded.add(d);
-            LOG.warn("run {} stage {} degraded: {}", run.runId(), agent.wire(), d.note());
-            outcome.put("reason", d.reason()).put("fallback", d.fallback());
-          }
+          JsonObject outcome = outcome(agent.wire(), guarded).put("duration_ms", (System.nanoTime() - started) / 1_000_000);
           JsonObject completed = outcome.copy().put("result", summary.apply(guarded.value()));
-          return persist(agent, outcome.copy().put("output", ContractJson.toJson(guarded.value())))
+          return persist(agent.wire(), outcome.copy().put("output", ContractJson.toJson(guarded.value())))
               .compose(v -> emit(agent, EventType.AGENT_COMPLETED, completed))
               .map(guarded.value());
         });
@@ -284,13 +337,25 @@ final class RunPipeline {
     }
   }
 
+  /** A stage's status; when a fallback answered, the run is degraded and the outcome names the fallback and why. */
+  private JsonObject outcome(String key, Guarded<?> guarded) {
+    JsonObject outcome = new JsonObject().put("status", guarded.degraded() ? "degraded" : "ok");
+    if (guarded.degraded()) {
+      Degradation d = new Degradation(key, guarded.fallback(), guarded.reason());
+      degraded.add(d);
+      LOG.warn("run {} stage {} degraded: {}", run.runId(), key, d.note());
+      outcome.put("reason", d.reason()).put("fallback", d.fallback());
+    }
+    return outcome;
+  }
+
   private Future<Void> skip(Agent agent, int index) {
     if (done.containsKey(agent.wire())) {
       return Future.succeededFuture();
     }
     String reason = "no usage data in the window";
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
-        .compose(v -> persist(agent, new JsonObject().put("status", "skipped").put("duration_ms", 0).put("reason", reason)))
+        .compose(v -> persist(agent.wire(), new JsonObject().put("status", "skipped").put("duration_ms", 0).put("reason", reason)))
         .compose(v -> emit(agent, EventType.AGENT_COMPLETED, new JsonObject().put("status", "skipped")
             .put("duration_ms", 0).put("result", new JsonObject()).put("reason", reason)));
   }
@@ -376,15 +441,15 @@ final class RunPipeline {
     return new RunReleased();
   }
 
-  private Future<Void> persist(Agent agent, JsonObject stage) {
+  private Future<Void> persist(String key, JsonObject stage) {
     if (released) {
       return Future.failedFuture(new RunReleased());
     }
-    return store.saveStage(run.runId(), owner, agent.wire(), stage).compose(held -> {
+    return store.saveStage(run.runId(), owner, key, stage).compose(held -> {
       if (!held) {
         return Future.failedFuture(releasedNow());
       }
-      done.put(agent.wire(), stage);
+      done.put(key, stage);
       return Future.succeededFuture();
     });
   }

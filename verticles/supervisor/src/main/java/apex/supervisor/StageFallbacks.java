@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * What the supervisor answers in a stage's place when the stage cannot (ARCHITECTURE §3): triage →
  * a default plan, optimizer → basic recommendations from the aggregates alone, report → a template
- * report. (Data's fallback, the last aggregates kept for the same window, is read from the runs.)
+ * report, the optional anomaly stage → the data stage's own anomalous days. (Data's fallback, the last aggregates kept for the same window, is read from the runs.)
  * Each is plainer than the stage it replaces and says so; the run is marked degraded.
  */
 final class StageFallbacks {
@@ -25,6 +25,9 @@ final class StageFallbacks {
   static final String LAST_AGGREGATES = "last-aggregates";
   static final String BASIC_RECOMMENDATIONS = "basic-recommendations";
   static final String TEMPLATE_REPORT = "template-report";
+  static final String DATA_ANOMALIES = "data-anomalies";
+  static final String DATA_ANOMALIES_METHOD = "the data stage's: robust z-score against the median and MAD of days "
+      + "of the same kind (weekday or weekend)";
   private static final int DEFAULT_WINDOW_DAYS = 30;
 
   private StageFallbacks() {}

@@ -19,6 +19,7 @@ import apex.runtime.events.EventLog;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.storage.Postgres;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,7 @@ public class SupervisorVerticle extends ApexVerticle {
               OwnedQuery q = ContractJson.fromJson(body, OwnedQuery.class);
               return store.thread(q.userId(), q.id());
             }),
+            serve(Addresses.SUPERVISOR_TRACE, this::trace),
             serve(Addresses.SUPERVISOR_RUN, body -> {
               OwnedQuery q = ContractJson.fromJson(body, OwnedQuery.class);
               return store.run(q.userId(), q.id()).map(RunView::toJson);
@@ -153,7 +155,8 @@ public class SupervisorVerticle extends ApexVerticle {
             settings.number("runs.lease_ms"))
         .onFailure(e -> slots.give())
         .onSuccess(accepted -> launch(RunPipeline.fresh(calls, emitter, store,
-            new RunRef(accepted.runId(), accepted.threadId(), start.userId()), start.text(), owner), timeoutMs));
+            new RunRef(accepted.runId(), accepted.threadId(), start.userId()), start.text(), owner, anomalyStage()),
+            timeoutMs));
   }
 
   /**
@@ -266,9 +269,14 @@ public class SupervisorVerticle extends ApexVerticle {
         settle(run, end.get()).onComplete(v -> slots.give());
       } else {
         launch(RunPipeline.adopted(calls, emitter, store, run.run(), run.question() == null ? "" : run.question(), owner,
-            run.stages(), run.previousOwner()), run.remainingMs());
+            anomalyStage(), run.stages(), run.previousOwner()), run.remainingMs());
       }
     });
+  }
+
+  /** Whether runs ask the optional anomaly stage (docs/POLYGLOT.md). */
+  private boolean anomalyStage() {
+    return settings.flag("stages.anomaly.enabled");
   }
 
   private Future<Optional<JsonObject>> lastEvent(String runId) {
@@ -327,6 +335,25 @@ public class SupervisorVerticle extends ApexVerticle {
     if (pipeline != null && pipeline.run().userId().equals(query.userId())) {
       pipeline.cancel();
     }
+  }
+
+  /**
+   * A run's timeline for operators (the inspector bridge checks the role): the trace written when it
+   * ended, or the live log while it is in progress or when no trace could be written.
+   */
+  private Future<JsonObject> trace(JsonObject body) {
+    String runId = body.getString("run_id");
+    if (runId == null || runId.isBlank()) {
+      return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("run_id: required"));
+    }
+    return store.runTrace(runId).compose(trace -> {
+      if (!trace.getJsonArray("events").isEmpty()) {
+        return Future.succeededFuture(trace.put("source", "trace"));
+      }
+      return eventLog.range(runId, 1, 0)
+          .map(events -> trace.put("events", new JsonArray(new ArrayList<>(events))).put("source", "log"))
+          .otherwise(trace.put("source", "none"));
+    });
   }
 
   private Future<JsonObject> threads(JsonObject body) {

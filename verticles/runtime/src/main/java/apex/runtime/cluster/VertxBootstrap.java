@@ -1,6 +1,7 @@
 package apex.runtime.cluster;
 
 import apex.runtime.config.ApexConfig;
+import apex.runtime.node.NodeAgent;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import io.vertx.core.Future;
@@ -12,12 +13,16 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * Creates the node's Vert.x: a local event bus, or one clustered through Hazelcast with TCP-IP join
  * on the configured member list (loopback by default) and multicast off. The same verticles run on
- * either.
+ * either. Every node gets its {@link NodeAgent} (node info and the tap).
  */
 public final class VertxBootstrap {
   private VertxBootstrap() {}
 
   public static Future<Vertx> start(ApexConfig config) {
+    return create(config).compose(vertx -> NodeAgent.install(vertx, config).map(vertx));
+  }
+
+  private static Future<Vertx> create(ApexConfig config) {
     VertxOptions options = new VertxOptions();
     if (!config.flag("cluster.enabled")) {
       return Future.succeededFuture(Vertx.vertx(options));

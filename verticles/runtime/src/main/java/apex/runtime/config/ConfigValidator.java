@@ -43,6 +43,7 @@ final class ConfigValidator {
           }
         }));
     llm(c, problems);
+    inspector(c, problems);
     if (c.strings("cluster.members").isEmpty() && c.flag("cluster.enabled")) {
       problems.add("cluster.members: list at least one member host when clustering is enabled");
     }
@@ -104,6 +105,40 @@ final class ConfigValidator {
       }
       if (c.string("llm.model").isBlank()) {
         problems.add("llm.model: missing; llm.enabled needs a model name (APEX_LLM_MODEL)");
+      }
+    }
+  }
+
+  /** The bridge: where it listens, and each permission names an address (or a regex) and the role it needs. */
+  private static void inspector(ApexConfig c, List<String> problems) {
+    port(c, "inspector.port", 0, problems);
+    if (c.string("inspector.host").isBlank()) {
+      problems.add("inspector.host: missing; 127.0.0.1 keeps the bridge on this machine");
+    }
+    for (String direction : List.of("inbound", "outbound")) {
+      Object list = c.value("inspector." + direction);
+      if (!(list instanceof io.vertx.core.json.JsonArray permissions)) {
+        problems.add("inspector." + direction + ": must be a list of permissions");
+        continue;
+      }
+      for (int i = 0; i < permissions.size(); i++) {
+        String path = "inspector." + direction + "[" + i + "]";
+        if (!(permissions.getValue(i) instanceof io.vertx.core.json.JsonObject p)) {
+          problems.add(path + ": must be an object {address | address_regex, role}");
+          continue;
+        }
+        if ((p.getValue("address") instanceof String) == (p.getValue("address_regex") instanceof String)) {
+          problems.add(path + ": give exactly one of address and address_regex");
+        } else if (p.getValue("address_regex") instanceof String regex) {
+          try {
+            java.util.regex.Pattern.compile(regex);
+          } catch (java.util.regex.PatternSyntaxException e) {
+            problems.add(path + ".address_regex: not a regular expression (" + e.getDescription() + ")");
+          }
+        }
+        if (!List.of("admin", "operator").contains(String.valueOf(p.getValue("role")))) {
+          problems.add(path + ".role: must be admin or operator, got '" + p.getValue("role") + "'");
+        }
       }
     }
   }

@@ -30,6 +30,11 @@ public final class ServiceAnnouncer {
   }
 
   public Future<Void> announce(String name, String address) {
+    return announce(name, address, new JsonObject()).mapEmpty();
+  }
+
+  /** A record with more metadata (e.g. a participant served through the bridge); answers its registration. */
+  public Future<String> announce(String name, String address, JsonObject extraMetadata) {
     Record record = new Record()
         .setName(name)
         .setType(TYPE)
@@ -38,11 +43,17 @@ public final class ServiceAnnouncer {
             .put("node_id", nodeId)
             .put("version", VERSION)
             .put("contract_version", CONTRACT_VERSION)
-            .put("jwt_key_fingerprint", keyFingerprint));
+            .put("jwt_key_fingerprint", keyFingerprint)
+            .mergeIn(extraMetadata));
     return discovery.publish(record).map(published -> {
       registrations.add(published.getRegistration());
-      return null;
+      return published.getRegistration();
     });
+  }
+
+  public Future<Void> withdraw(String registration) {
+    registrations.remove(registration);
+    return discovery.unpublish(registration);
   }
 
   public Future<Void> withdrawAll() {
