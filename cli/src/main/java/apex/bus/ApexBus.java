@@ -95,8 +95,9 @@ public final class ApexBus {
     return settings;
   }
 
+  /** Colours only on a terminal: piped into a file or another program, escape codes are noise. */
   Terminal terminal(PrintWriter out) {
-    return new Terminal(out, !settings().noColor(noColor));
+    return new Terminal(out, !settings().noColor(noColor) && System.console() != null);
   }
 
   /** A connection to the bridge with the resolved token; a missing token is a failure that says how to get one. */

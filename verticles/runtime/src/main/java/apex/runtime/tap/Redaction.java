@@ -3,24 +3,31 @@ package apex.runtime.tap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * What the tap never shows: the value of any field or header whose name says it holds a credential
- * (token, password, ticket, secret, authorization, cookie, api key), at any depth.
+ * What the tap never shows: the value of any field or header whose name says it holds a credential,
+ * at any depth. A name is read as words ({@code access_token}, {@code refreshToken},
+ * {@code X-Api-Key}); it is a credential when a word is token, password, passwd, ticket, secret,
+ * authorization, cookie, jwt, credential(s) or apikey, or two words say api key. Counts of tokens
+ * ({@code input_tokens}, {@code max_tokens}) are usage, not credentials, and stay visible.
  */
 public final class Redaction {
   public static final String REDACTED = "[redacted]";
-  private static final String[] SECRET_WORDS = {"token", "password", "ticket", "secret", "authorization", "cookie",
-      "api_key", "apikey"};
+  private static final Set<String> SECRET_WORDS = Set.of("token", "password", "passwd", "ticket", "secret",
+      "authorization", "cookie", "jwt", "credential", "credentials", "apikey");
 
   private Redaction() {}
 
   public static boolean isSecret(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (String word : SECRET_WORDS) {
-      if (lower.contains(word)) {
+    List<String> words = List.of(name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT)
+        .split("[^a-z0-9]+"));
+    for (int i = 0; i < words.size(); i++) {
+      if (SECRET_WORDS.contains(words.get(i))
+          || words.get(i).equals("api") && i + 1 < words.size() && words.get(i + 1).equals("key")) {
         return true;
       }
     }
