@@ -5,8 +5,9 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "doctor", description = {"Checks the mesh: JWT-key drift between nodes, services with no live instance,",
-    "stale discovery records, contract-version skew, open breakers, nodes not ready (operator).",
+@Command(name = "doctor", description = {"Check the mesh for problems; exit 1 when one is found (operator).",
+    "JWT-key drift between nodes, services with no live instance, stale discovery records, contract-version skew,",
+    "open breakers, nodes not ready.",
     "Exit 0 when healthy, 1 when a problem is found."})
 final class DoctorCommand extends BusCommand {
   @Option(names = "--json", description = "The checks as JSON.")

@@ -14,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-@Command(name = "tail", description = {"Show the messages on the bus as they pass (operator): switches the tap on on",
-    "every node for the patterns, prints each mirrored message, switches it off on exit.",
+@Command(name = "tail", description = {"Show the messages on the bus as they pass (operator).",
+    "Switches the tap on on every node for the patterns, prints each mirrored message, switches it off on exit.",
     "Patterns are globs: '*' any characters, '?' one; e.g. 'apex.stage.*'. Default: everything."})
 final class TailCommand extends BusCommand {
   @Parameters(arity = "0..*", paramLabel = "PATTERN", description = "Address globs (default '*').")

@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 import java.time.Duration;
 import java.time.Instant;
 
-@Command(name = "trace", description = {"A run's timeline from its persisted events: each stage, each tool call,",
-    "durations, degraded reasons and the final status (operator)."})
+@Command(name = "trace", description = {"A run's timeline from its persisted events (operator).",
+    "Each stage, each tool call, durations, degraded reasons and the final status."})
 final class TraceCommand extends BusCommand {
   @Parameters(index = "0", paramLabel = "RUN_ID")
   String runId;
