@@ -15,7 +15,9 @@ import apex.contracts.run.ThreadSummary;
 import apex.runtime.ApexVerticle;
 import apex.runtime.events.EventLog;
 import apex.runtime.events.RunEventEmitter;
+import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.storage.Postgres;
+import apex.runtime.trace.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -180,7 +182,8 @@ public class SupervisorVerticle extends ApexVerticle {
     }
     long timer = vertx.setTimer(remainingMs, t -> timeout.run());
     // Runs after the reply is on its way, so run_accepted reaches the browser first.
-    vertx.runOnContext(v -> pipeline.execute().onComplete(done -> {
+    vertx.runOnContext(v -> TraceContext.logged(runId, pipeline.run().userId(), TraceContext.forRun(runId),
+        pipeline::execute).onComplete(done -> {
       vertx.cancelTimer(timer);
       if (settled.compareAndSet(false, true)) {
         Future<Void> end = done.succeeded() ? Future.succeededFuture() : pipeline.fail(done.cause());
@@ -194,6 +197,9 @@ public class SupervisorVerticle extends ApexVerticle {
     String runId = pipeline.run().runId();
     active.remove(runId);
     slots.give();
+    if (pipeline.outcome() != null) {
+      ApexMetrics.of(vertx).runEnded(pipeline.outcome(), pipeline.elapsedNanos());
+    }
     if (!pipeline.released()) {
       emitter.settled(runId)
           .compose(v -> eventLog.range(runId, 1, 0))
