@@ -17,7 +17,7 @@ public record TraceContext(String traceId, String parentId) {
   public static TraceContext forRun(String runId) {
     String hex = runId.replace("-", "").toLowerCase(java.util.Locale.ROOT);
     String traceId = hex.matches("[0-9a-f]{32}") ? hex
-        : String.format("%016x%016x", runId.hashCode() & 0xffffffffL, (long) runId.length());
+        : java.util.UUID.nameUUIDFromBytes(runId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
     return new TraceContext(traceId, spanId());
   }
 
