@@ -59,7 +59,26 @@ class ObservabilityTest {
     runId = accepted.getString("run_id");
     JsonObject run = client.get("/api/runs/" + runId, token).bodyAsJsonObject();
     assertEquals("completed", run.getString("status"), run.encode());
-    afterRun = scrape(); // the socket is still open here
+    afterRun = scrapeOnceTheRunIsCounted(); // the socket is still open here
+  }
+
+  /**
+   * The supervisor counts the run once its end is recorded, which may be just after the client saw
+   * run_completed: scrape until it is there (ApexClient.WAIT_SECONDS at most; a wait, not a timing check).
+   */
+  private static Map<String, Double> scrapeOnceTheRunIsCounted() {
+    long deadline = System.nanoTime() + ApexClient.WAIT_SECONDS * 1_000_000_000L;
+    Map<String, Double> samples = scrape();
+    while (!samples.containsKey("apex_run_duration_seconds_count") && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      samples = scrape();
+    }
+    return samples;
   }
 
   @AfterAll
