@@ -104,6 +104,7 @@ public final class ApexNode {
         e.problems().forEach(p -> System.err.println("  - " + p));
         return EXIT_USAGE;
       }
+      LogFormat.apply(config.string("log.format"));
       return run(config, roles);
     }
 

@@ -11,7 +11,7 @@ final class Banner {
   static void print(NodeLauncher.RunningNode node, List<Role> roles) {
     ApexConfig c = node.config();
     StringBuilder out = new StringBuilder("\n  Apex is up");
-    out.append(" (node ").append(c.nodeId(), 0, 8).append(", profile ").append(c.profile())
+    out.append(" (node ").append(c.nodeId(), 0, Math.min(8, c.nodeId().length())).append(", profile ").append(c.profile())
         .append(c.flag("cluster.enabled") ? ", clustered as " + c.string("cluster.name") : ", local bus").append(")\n");
     out.append("  verticles: ").append(roles.stream().map(r -> r.label).toList()).append('\n');
     if (node.httpPort() > 0) {

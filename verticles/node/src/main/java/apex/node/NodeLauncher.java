@@ -4,10 +4,15 @@ import apex.bridge.WsBridgeVerticle;
 import apex.runtime.ApexVerticle;
 import apex.runtime.cluster.VertxBootstrap;
 import apex.runtime.config.ApexConfig;
+import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.devservices.DevServices;
 import apex.runtime.security.JwtKeys;
 import io.vertx.core.DeploymentOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.micrometer.PrometheusRequestHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -21,7 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts a node: embedded dev services when the profile asks for them and no URL is given, then
- * Vert.x (local or clustered), then the chosen verticles in order with N instances each.
+ * Vert.x (local or clustered), then the chosen verticles in order with N instances each, then (with
+ * {@code metrics.port} set) the node's own {@code /metrics} and {@code /health}, for nodes without
+ * the edge.
  */
 public final class NodeLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
@@ -50,6 +57,7 @@ public final class NodeLauncher {
     LOG.info("node {}: JWT key {} ({})", config.nodeId(), JwtKeys.fingerprint(config), JwtKeys.algorithm(config));
     return VertxBootstrap.start(config)
         .compose(vertx -> deploy(vertx, config, roles, instances, bridge)
+            .compose(v -> opsServer(vertx, config))
             .map(v -> new RunningNode(vertx, config, services, bridge.get() == null ? -1 : bridge.get().port()))
             .recover(e -> vertx.close().transform(x -> Future.failedFuture(e))))
         .onFailure(e -> {
@@ -75,6 +83,26 @@ public final class NodeLauncher {
       json.getJsonObject("redis").put("url", services.redisUrl());
     }
     return services;
+  }
+
+  private static Future<Void> opsServer(Vertx vertx, ApexConfig config) {
+    int port = config.integer("metrics.port");
+    if (port == 0) {
+      return Future.succeededFuture();
+    }
+    Handler<HttpServerRequest> metrics = ApexMetrics.of(vertx).registry() instanceof PrometheusMeterRegistry prometheus
+        ? PrometheusRequestHandler.create(prometheus)
+        : request -> request.response().setStatusCode(404).end("metrics are off on this node (metrics.enabled=false)\n");
+    return vertx.createHttpServer().requestHandler(request -> {
+      switch (request.path()) {
+        case "/metrics" -> metrics.handle(request);
+        case "/health" -> request.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
+        default -> request.response().setStatusCode(404).end();
+      }
+    }).listen(port, config.string("http.host"))
+        .onSuccess(s -> LOG.info("node {}: /metrics and /health on http://{}:{}", config.nodeId(),
+            config.string("http.host"), s.actualPort()))
+        .mapEmpty();
   }
 
   private static Future<Void> deploy(Vertx vertx, ApexConfig config, List<Role> roles, int instances,

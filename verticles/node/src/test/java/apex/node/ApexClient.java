@@ -52,6 +52,11 @@ final class ApexClient implements AutoCloseable {
     return await(body == null ? request.send() : request.sendJsonObject(body));
   }
 
+  /** A request without credentials (health, readiness, metrics). */
+  HttpResponse<Buffer> get(String path) {
+    return await(http.get(path).send());
+  }
+
   HttpResponse<Buffer> get(String path, String token) {
     return await(http.get(path).putHeader("Authorization", "Bearer " + token).send());
   }

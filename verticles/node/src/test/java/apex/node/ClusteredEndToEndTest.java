@@ -57,6 +57,18 @@ class ClusteredEndToEndTest {
     assertEquals(3, edge.vertx().isClustered() ? clusterSize() : 0, "three members");
   }
 
+  @Test
+  void readyReportsTheClusterAndAnInstanceOfEachServiceOnItsNode() {
+    JsonObject ready = client.get("/ready").bodyAsJsonObject();
+    assertEquals("UP", ready.getString("status"), ready.encode());
+    JsonObject cluster = ready.getJsonObject("cluster");
+    assertEquals(true, cluster.getBoolean("clustered"));
+    assertEquals(3, cluster.getInteger("members"), cluster.encode());
+    JsonObject services = ready.getJsonObject("services");
+    assertEquals(analysis.config().nodeId(), services.getJsonObject("data").getString("node_id"), "data answered from its node");
+    assertEquals(pricing.config().nodeId(), services.getJsonObject("optimizer").getString("node_id"));
+  }
+
   private static int clusterSize() {
     return ((io.vertx.core.internal.VertxInternal) edge.vertx()).clusterManager().getNodes().size();
   }

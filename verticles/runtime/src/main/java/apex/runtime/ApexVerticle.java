@@ -11,12 +11,14 @@ import apex.runtime.bus.BusCalls;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.discovery.ServiceAnnouncer;
 import apex.runtime.events.RunEventEmitter;
+import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.node.NodeAgent;
 import apex.runtime.security.JwtKeys;
 import apex.runtime.stage.StageResults;
 import apex.runtime.stage.StageWork;
 import apex.runtime.storage.Postgres;
 import apex.runtime.storage.RedisStore;
+import apex.runtime.trace.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -142,12 +144,15 @@ public abstract class ApexVerticle extends VerticleBase {
    * Serves a pipeline stage: reads the {@link StageRequest}, refuses one without its run, and hands
    * the work what it needs to show its progress as {@code agent}. A run asked for twice gets its
    * first answer again ({@link StageResults}); the sender's last seq of the run (header
-   * {@code apex-run-seq}) lets the stage number its events after it while Redis is away.
+   * {@code apex-run-seq}) lets the stage number its events after it while Redis is away. The
+   * request's {@code traceparent} and its run and user ids are in the log context while the work
+   * starts, and the time served is {@code apex_stage_duration_seconds{stage}}.
    */
   protected Future<Void> serveStage(String address, Agent agent,
                                     BiFunction<StageRequest, StageWork, Future<? extends Contract>> work) {
     RunEventEmitter events = emitter();
     StageResults answers = new StageResults(redis(), agent.wire());
+    ApexMetrics metrics = ApexMetrics.of(vertx);
     return serveMessages(address, message -> {
       StageRequest request = ContractJson.fromJson(message.body(), StageRequest.class);
       if (request.run() == null) {
@@ -157,8 +162,13 @@ public abstract class ApexVerticle extends VerticleBase {
       if (seq != null && seq.matches("\\d{1,18}")) {
         events.observe(request.run().runId(), Long.parseLong(seq));
       }
-      return answers.once(request.run().runId(),
-          () -> work.apply(request, new StageWork(events, request.run(), agent)).map(Contract::toJson));
+      TraceContext trace = TraceContext.parse(message.headers().get(BusHeaders.TRACEPARENT));
+      long started = System.nanoTime();
+      return TraceContext.logged(request.run().runId(), request.run().userId(), trace, () -> {
+        log.debug("{} serving run {}", agent.wire(), request.run().runId());
+        return answers.once(request.run().runId(),
+            () -> work.apply(request, new StageWork(events, request.run(), agent)).map(Contract::toJson));
+      }).onComplete(done -> metrics.stageServed(agent.wire(), System.nanoTime() - started));
     });
   }
 

@@ -19,6 +19,7 @@ import apex.runtime.bus.Guarded;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.stage.StageWork;
 import apex.runtime.storage.Postgres;
+import apex.runtime.trace.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -70,6 +71,10 @@ final class RunPipeline {
   private final JsonObject done;
   private final String adoptedFrom;
   private final long startedNanos = System.nanoTime();
+  /** The run's W3C trace: its id is the run id's, each stage request a new hop (header traceparent). */
+  private final TraceContext trace;
+  /** How the run ended here, for apex_runs_total{outcome}; null while it runs or once released. */
+  private volatile String outcome;
   private final List<Degradation> degraded = new ArrayList<>();
   private volatile boolean cancelled;
   private volatile boolean released;
@@ -91,6 +96,7 @@ final class RunPipeline {
     this.anomalyStage = anomalyStage;
     this.done = done;
     this.adoptedFrom = adoptedFrom;
+    this.trace = TraceContext.forRun(run.runId());
     Stream.concat(STAGES.stream().map(Agent::wire), Stream.of(ANOMALY)).forEach(key -> {
       JsonObject kept = done.getJsonObject(key);
       if (kept != null && "degraded".equals(kept.getString("status"))) {
@@ -126,6 +132,15 @@ final class RunPipeline {
 
   boolean released() {
     return released;
+  }
+
+  /** {@code completed}, {@code degraded}, {@code failed}, {@code cancelled} or {@code timeout}; null if not ended here. */
+  String outcome() {
+    return released ? null : outcome;
+  }
+
+  long elapsedNanos() {
+    return System.nanoTime() - startedNanos;
   }
 
   Future<Void> execute() {
@@ -259,7 +274,8 @@ final class RunPipeline {
     // The call starts only once agent_started is placed, so the stage's own events follow it, and
     // it carries the run's last seq so the stage numbers after it while Redis is away.
     Supplier<Future<Guarded<T>>> call = () -> calls.request(agent.wire(), address, request.toJson(),
-        new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId()))),
+        new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId())))
+            .addHeader(BusHeaders.TRACEPARENT, trace.child().header()),
         reader, fallbackName, fallback);
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
         .compose(v -> askSurvivingInstance(agent, call))
@@ -391,7 +407,8 @@ final class RunPipeline {
             .put("result", new JsonObject().put("stages", 4).put("degraded_notes", notes())))
         .compose(v -> store.complete(run.runId(), owner, run.threadId(), run.userId(), report.markdown(), isDegraded,
             pendingEnd(EventType.RUN_COMPLETED, end)))
-        .compose(held -> held ? show(EventType.RUN_COMPLETED, end) : Future.failedFuture(releasedNow()));
+        .compose(held -> held ? show(EventType.RUN_COMPLETED, end) : Future.failedFuture(releasedNow()))
+        .onSuccess(v -> outcome = isDegraded ? "degraded" : "completed");
   }
 
   /**
@@ -416,6 +433,7 @@ final class RunPipeline {
         : cause.getMessage() == null ? wire : cause.getMessage();
     LOG.warn("run {} failed: {} {}", run.runId(), wire, message);
     JsonObject end = new JsonObject().put("code", wire).put("message", message).put("completed_stages", finished);
+    outcome = wasCancelled ? "cancelled" : cause instanceof TimeoutFailure ? "timeout" : "failed";
     return store.fail(run.runId(), owner, wasCancelled ? "cancelled" : "failed", wire, message,
             pendingEnd(EventType.RUN_FAILED, end))
         .recover(e -> {

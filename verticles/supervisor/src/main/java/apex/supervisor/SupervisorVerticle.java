@@ -17,7 +17,9 @@ import apex.runtime.ApexVerticle;
 import apex.runtime.cluster.ClusterNodes;
 import apex.runtime.events.EventLog;
 import apex.runtime.events.RunEventEmitter;
+import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.storage.Postgres;
+import apex.runtime.trace.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -194,7 +196,8 @@ public class SupervisorVerticle extends ApexVerticle {
     }
     long timer = vertx.setTimer(remainingMs, t -> timeout.run());
     // Runs after the reply is on its way, so run_accepted reaches the browser first.
-    vertx.runOnContext(v -> pipeline.execute().onComplete(done -> {
+    vertx.runOnContext(v -> TraceContext.logged(runId, pipeline.run().userId(), TraceContext.forRun(runId),
+        pipeline::execute).onComplete(done -> {
       vertx.cancelTimer(timer);
       if (settled.compareAndSet(false, true)) {
         Future<Void> end = done.succeeded() ? Future.succeededFuture() : pipeline.fail(done.cause());
@@ -208,6 +211,9 @@ public class SupervisorVerticle extends ApexVerticle {
     String runId = pipeline.run().runId();
     active.remove(runId);
     slots.give();
+    if (pipeline.outcome() != null) {
+      ApexMetrics.of(vertx).runEnded(pipeline.outcome(), pipeline.elapsedNanos());
+    }
     if (!pipeline.released()) {
       emitter.settled(runId)
           .compose(v -> eventLog.range(runId, 1, 0))

@@ -13,6 +13,7 @@ import apex.contracts.run.RunAccepted;
 import apex.contracts.run.StartRun;
 import apex.runtime.bus.BusCalls;
 import apex.runtime.events.EventLog;
+import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.limits.LocalBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,12 +59,14 @@ final class ClientSocket {
   private final String connectionId = UUID.randomUUID().toString();
   private final Map<String, RunStream> streams = new HashMap<>();
   private final LocalBucket frames;
+  private final ApexMetrics metrics;
   private int startsInFlight;
   private long expiryTimer = -1;
 
   ClientSocket(Vertx vertx, ServerWebSocket ws, VerifiedUser user, BusCalls calls, EventLog log, int maxFrameBytes,
                LocalBucket frames) {
     this.vertx = vertx;
+    this.metrics = ApexMetrics.of(vertx);
     this.ws = ws;
     this.user = user;
     this.calls = calls;
@@ -241,7 +244,10 @@ final class ClientSocket {
   }
 
   private void deliver(String runId, RunStream stream, List<JsonObject> ready) {
-    ready.forEach(event -> ws.writeTextMessage(event.encode()));
+    ready.forEach(event -> {
+      ws.writeTextMessage(event.encode());
+      metrics.eventDelivered();
+    });
     if (stream.gapStart() > 0) {
       long from = stream.gapStart();
       vertx.setTimer(GAP_WAIT_MS, t -> fillGap(runId, stream, from));

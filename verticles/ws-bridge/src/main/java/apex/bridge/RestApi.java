@@ -11,9 +11,14 @@ import apex.contracts.auth.VerifiedUser;
 import apex.contracts.run.OwnedQuery;
 import apex.runtime.ApexVerticle;
 import apex.runtime.bus.BusCalls;
+import apex.runtime.metrics.ApexMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusRequestHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -110,6 +115,13 @@ final class RestApi {
         + " " + ctx.request().path()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> {
+      if (ApexMetrics.of(vertx).registry() instanceof PrometheusMeterRegistry prometheus) {
+        PrometheusRequestHandler.create(prometheus).handle(ctx.request());
+      } else {
+        fail(ctx, ErrorCode.NOT_FOUND, "metrics are off on this node (metrics.enabled=false)");
+      }
+    });
   }
 
   /** The peer address; a forwarding proxy's headers are not trusted (they are client-controlled). */
@@ -199,6 +211,17 @@ final class RestApi {
     }
   }
 
+  /** A local node is always "in" its cluster; a clustered one only while Hazelcast is active and lists members. */
+  private JsonObject cluster() {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    if (manager == null) {
+      return new JsonObject().put("status", "UP").put("clustered", false);
+    }
+    int members = manager.isActive() ? manager.getNodes().size() : 0;
+    return new JsonObject().put("status", members > 0 ? "UP" : "DOWN").put("clustered", true)
+        .put("node_id", manager.getNodeId()).put("members", members);
+  }
+
   static void fail(RoutingContext ctx, ErrorCode code, String message) {
     if (ctx.response().ended()) {
       return;
@@ -207,7 +230,11 @@ final class RestApi {
         .end(new JsonObject().put("error", new JsonObject().put("code", code.wire()).put("message", message)).encode());
   }
 
-  /** Ready when every service answers its health probe UP (which covers PostgreSQL, Redis and the cluster). */
+  /**
+   * Ready when every service answers its health probe UP (each has a live instance somewhere in the
+   * cluster, and its PostgreSQL and Redis answer) and, on a clustered node, the cluster manager is
+   * active with this node a member.
+   */
   private void ready(RoutingContext ctx) {
     List<Future<JsonObject>> probes = SERVICES.stream()
         .map(service -> vertx.eventBus().<JsonObject>request(ApexVerticle.HEALTH_PREFIX + service, new JsonObject(),
@@ -219,9 +246,12 @@ final class RestApi {
     Future.join(probes).onComplete(done -> {
       JsonObject services = new JsonObject();
       probes.forEach(p -> services.put(p.result().getString("service"), p.result()));
-      boolean up = probes.stream().allMatch(p -> "UP".equals(p.result().getString("status")));
+      JsonObject cluster = cluster();
+      boolean up = probes.stream().allMatch(p -> "UP".equals(p.result().getString("status")))
+          && "UP".equals(cluster.getString("status"));
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("services", services).encode());
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("services", services).put("cluster", cluster)
+              .encode());
     });
   }
 }

@@ -8,6 +8,7 @@ import apex.runtime.limits.LocalBucket;
 import apex.contracts.ErrorCode;
 import apex.runtime.ApexVerticle;
 import apex.runtime.events.EventLog;
+import apex.runtime.metrics.ApexMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;
@@ -137,7 +138,9 @@ public class WsBridgeVerticle extends ApexVerticle {
           settings.integer("ws.max_frame_bytes"),
           new LocalBucket(settings.integer("limits.frames_burst"), settings.integer("limits.frames_per_second")));
       socketsByUser.computeIfAbsent(socket.userId(), u -> new HashSet<>()).add(socket);
+      ApexMetrics.of(vertx).socketOpened();
       socket.open(() -> {
+        ApexMetrics.of(vertx).socketClosed();
         Set<ClientSocket> sockets = socketsByUser.get(socket.userId());
         if (sockets != null && sockets.remove(socket) && sockets.isEmpty()) {
           socketsByUser.remove(socket.userId());

@@ -3,6 +3,7 @@ package apex.runtime.bus;
 import apex.contracts.Addresses;
 import apex.contracts.ErrorCode;
 import apex.runtime.config.ApexConfig;
+import apex.runtime.metrics.ApexMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -104,11 +105,13 @@ public final class BusCalls {
           .setMaxRetries(s.getInteger("max_retries"))
           .setNotificationAddress(Addresses.BREAKER_NOTIFICATIONS)
           .setNotificationLocalOnly(false);
-      return CircuitBreaker.create(name, vertx, options)
+      CircuitBreaker breaker = CircuitBreaker.create(name, vertx, options)
           .retryPolicy(RetryPolicy.exponentialDelayWithJitter(s.getLong("retry_initial_delay_ms"),
               s.getLong("retry_max_delay_ms")))
           .openHandler(v -> LOG.warn("breaker {} opened", name))
           .closeHandler(v -> LOG.info("breaker {} closed", name));
+      ApexMetrics.of(vertx).breaker(breaker);
+      return breaker;
     });
   }
 

@@ -13,6 +13,7 @@ final class ConfigValidator {
     port(c, "http.port", 0, problems);
     port(c, "cluster.port", 1, problems);
     port(c, "cluster.eventbus_port", 0, problems);
+    port(c, "metrics.port", 0, problems);
     port(c, "dev_services.pg_port", 1, problems);
     port(c, "dev_services.redis_port", 1, problems);
     positive(c, "pg.pool_size", problems);
@@ -44,6 +45,12 @@ final class ConfigValidator {
         }));
     llm(c, problems);
     inspector(c, problems);
+    if (!List.of("text", "json").contains(c.string("log.format"))) {
+      problems.add("log.format: must be text or json, got '" + c.string("log.format") + "'");
+    }
+    if (c.flag("cluster.kubernetes.enabled") && c.string("cluster.kubernetes.service_name").isBlank()) {
+      problems.add("cluster.kubernetes.service_name: name the headless service whose endpoints are the members");
+    }
     if (c.strings("cluster.members").isEmpty() && c.flag("cluster.enabled")) {
       problems.add("cluster.members: list at least one member host when clustering is enabled");
     }

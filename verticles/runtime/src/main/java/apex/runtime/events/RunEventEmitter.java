@@ -7,6 +7,7 @@ import apex.contracts.run.Agent;
 import apex.contracts.run.EventType;
 import apex.contracts.run.RunEvent;
 import apex.contracts.run.RunRef;
+import apex.runtime.metrics.ApexMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -51,6 +52,7 @@ public final class RunEventEmitter {
 
   private final Vertx vertx;
   private final RedisAPI redis;
+  private final ApexMetrics metrics;
   private final Map<String, Future<RunEvent>> tails = new HashMap<>();
   private final Map<String, Long> known = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -63,6 +65,7 @@ public final class RunEventEmitter {
   public RunEventEmitter(Vertx vertx, RedisAPI redis) {
     this.vertx = vertx;
     this.redis = redis;
+    this.metrics = ApexMetrics.of(vertx);
   }
 
   public static String seqKey(String runId) {
@@ -123,6 +126,7 @@ public final class RunEventEmitter {
           vertx.eventBus().publish(Addresses.RUN_EVENTS, event.toJson(),
               new DeliveryOptions().addHeader(BusHeaders.USER_ID, run.userId())
                   .addHeader(BusHeaders.NODE, ClusterNodes.self(vertx)));
+          metrics.eventEmitted();
           return event;
         });
   }
