@@ -266,20 +266,14 @@ class ApexBusTest {
     CompletableFuture<MeshUnderTest.Result> tail = CompletableFuture.supplyAsync(() ->
         mesh.withToken(operator, "tail", "apex.stage.*", "--run", watched, "--json", "--count", "2"));
     // Both runs ask triage in turn until tail has seen two of the watched run's messages.
-    while (!tail.isDone()) {
+    MeshUnderTest.Result result = whileTailing(tail, () -> {
       for (String run : List.of(other, watched)) {
         await(mesh.node.vertx().eventBus().request(Addresses.STAGE_TRIAGE, new JsonObject()
             .put("run", new JsonObject().put("run_id", run).put("thread_id", UUID.randomUUID().toString())
                 .put("user_id", UUID.randomUUID().toString()))
             .put("question", "Which model costs the most?")));
       }
-      try {
-        tail.get(1, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException stillWaiting) {
-        // more traffic
-      }
-    }
-    MeshUnderTest.Result result = tail.get();
+    });
     assertEquals(0, result.exit(), result.err());
     List<JsonObject> envelopes = result.out().lines().map(JsonObject::new).toList();
     assertEquals(2, envelopes.size(), result.out());
@@ -294,15 +288,8 @@ class ApexBusTest {
     CompletableFuture<MeshUnderTest.Result> tail = CompletableFuture.supplyAsync(() ->
         mesh.withToken(operator, "tail", "apex.stage.triage", "apex.auth.login", "--json", "--count", "3"));
     // The tap mirrors only once tail has switched it on: keep logging in (each a request and its failure) until it saw enough.
-    while (!tail.isDone()) {
-      mesh.login("nobody-" + UUID.randomUUID() + "@example.com", "wrong-password");
-      try {
-        tail.get(1, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException stillWaiting) {
-        // more traffic
-      }
-    }
-    MeshUnderTest.Result result = tail.get();
+    MeshUnderTest.Result result = whileTailing(tail,
+        () -> mesh.login("nobody-" + UUID.randomUUID() + "@example.com", "wrong-password"));
     assertEquals(0, result.exit(), result.err());
     List<JsonObject> envelopes = result.out().lines().map(JsonObject::new).toList();
     assertEquals(3, envelopes.size(), result.out());
@@ -313,5 +300,19 @@ class ApexBusTest {
     assertTrue(request.getJsonObject("body").getString("email").startsWith("nobody-"), request.encode());
     assertTrue(envelopes.stream().anyMatch(e -> "failure".equals(e.getString("kind"))
         && Addresses.AUTH_LOGIN.equals(e.getString("address"))), result.out());
+  }
+
+  /** Makes {@code traffic} until {@code tail} has printed what it was asked for (the tap mirrors only once it is on). */
+  private static MeshUnderTest.Result whileTailing(CompletableFuture<MeshUnderTest.Result> tail, Runnable traffic)
+      throws Exception {
+    while (!tail.isDone()) {
+      traffic.run();
+      try {
+        tail.get(1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException stillWaiting) {
+        // more traffic
+      }
+    }
+    return tail.get();
   }
 }

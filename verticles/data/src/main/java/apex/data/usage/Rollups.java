@@ -87,19 +87,16 @@ public final class Rollups {
   private final Map<GroupKey, Group> groups = new HashMap<>();
   /** Statuses in the order first seen; a group's hour key holds the index. */
   private final List<String> statuses = new ArrayList<>();
-  private final TreeSet<String> unpriced = new TreeSet<>();
   private Instant firstTs;
   private Instant lastTs;
-  private long costMicros;
-  private long hashedOk;
 
   /** Counts one call; {@code cost} is its cost as {@link #micros} gives it (null when unpriced). */
   public void add(UsageRecord r, Long cost) {
     long micros = cost == null ? 0 : cost;
     Group group = groups.computeIfAbsent(new GroupKey(r.feature(), r.provider(), r.model()), k -> new Group());
     long second = r.ts().getEpochSecond();
-    long hourKey = (Math.floorDiv(second, 3600) * 16 + status(r.status())) * 2 + (r.batch() ? 1 : 0);
-    long[] sums = group.hours.computeIfAbsent(hourKey, k -> new long[SUMS]);
+    long[] sums = group.hours.computeIfAbsent(hourKey(Math.floorDiv(second, 3600), status(r.status()), r.batch()),
+        k -> new long[SUMS]);
     sums[REQUESTS]++;
     sums[INPUT] += r.inputTokens();
     sums[CACHED] += r.cachedInputTokens();
@@ -115,10 +112,7 @@ public final class Rollups {
     sums[WITHOUT_LATENCY] += r.latencyMs() == null ? 1 : 0;
     sums[WITHOUT_MAX_TOKENS] += r.maxTokens() == null ? 1 : 0;
     sums[WITHOUT_FINISH_REASON] += r.finishReason() == null ? 1 : 0;
-    if (r.costUsd() == null) {
-      sums[UNPRICED]++;
-      unpriced.add(r.model());
-    }
+    sums[UNPRICED] += r.costUsd() == null ? 1 : 0;
     Histogram[] day = group.days.computeIfAbsent(Math.floorDiv(second, 86_400), k -> new Histogram[METRICS.size()]);
     if (UsageRecord.OK.equals(r.status())) {
       histogram(day, INPUT_OK).add(r.inputTokens());
@@ -126,14 +120,12 @@ public final class Rollups {
       if (r.latencyMs() != null) {
         histogram(day, LATENCY_OK).add(r.latencyMs());
       }
-      hashedOk += r.promptHash() == null ? 0 : 1;
     }
     if (r.maxTokens() != null) {
       histogram(day, MAX_TOKENS).add(r.maxTokens());
     }
     firstTs = firstTs == null || r.ts().isBefore(firstTs) ? r.ts() : firstTs;
     lastTs = lastTs == null || r.ts().isAfter(lastTs) ? r.ts() : lastTs;
-    costMicros += micros;
   }
 
   /**
@@ -144,9 +136,9 @@ public final class Rollups {
     CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
     CopyText text = new CopyText();
     groups.forEach((key, group) -> group.hours.forEach((hourKey, sums) -> {
-      String status = statuses.get((int) Math.floorMod(Math.floorDiv(hourKey, 2), 16));
       text.text(userId).text(uploadId).instant(Instant.ofEpochSecond(Math.floorDiv(hourKey, 32) * 3600))
-          .text(key.feature()).text(key.provider()).text(key.model()).text(status).bool(Math.floorMod(hourKey, 2) == 1);
+          .text(key.feature()).text(key.provider()).text(key.model()).text(statuses.get(statusOf(hourKey)))
+          .bool(Math.floorMod(hourKey, 2) == 1);
       for (int s = 0; s < SUMS; s++) {
         if (s == COST || s == TRUNCATED_COST) {
           text.micros(sums[s]);
@@ -167,7 +159,7 @@ public final class Rollups {
       }
     }));
     copy(copy, COPY_HISTOGRAMS, text.take());
-    if (hashedOk > 0) {
+    if (hashedOk() > 0) {
       try (PreparedStatement lock = conn.prepareStatement(LOCK_USER);
            PreparedStatement repeats = conn.prepareStatement(INSERT_REPEATS)) {
         lock.setString(1, userId);
@@ -180,8 +172,8 @@ public final class Rollups {
     try (PreparedStatement summary = conn.prepareStatement(SUMMARY)) {
       summary.setObject(1, utc(firstTs));
       summary.setObject(2, utc(lastTs));
-      summary.setLong(3, costMicros);
-      summary.setArray(4, conn.createArrayOf("text", unpriced.toArray()));
+      summary.setLong(3, groups.values().stream().flatMap(g -> g.hours.values().stream()).mapToLong(h -> h[COST]).sum());
+      summary.setArray(4, conn.createArrayOf("text", unpricedModels().toArray()));
       summary.setString(5, uploadId);
       summary.executeUpdate();
     }
@@ -193,6 +185,32 @@ public final class Rollups {
     } catch (IOException e) {
       throw new SQLException("COPY failed: " + e.getMessage(), e);
     }
+  }
+
+  /** A group's key for (epoch hour, status index, batch); {@link #statusOf} and the write read it back. */
+  private static long hourKey(long hour, int status, boolean batch) {
+    return (hour * 16 + status) * 2 + (batch ? 1 : 0);
+  }
+
+  private static int statusOf(long hourKey) {
+    return (int) Math.floorMod(Math.floorDiv(hourKey, 2), 16);
+  }
+
+  /** Successful calls with a prompt hash: only then can the upload repeat a prompt. */
+  private long hashedOk() {
+    int ok = statuses.indexOf(UsageRecord.OK);
+    return ok < 0 ? 0 : groups.values().stream().flatMap(g -> g.hours.entrySet().stream())
+        .filter(h -> statusOf(h.getKey()) == ok).mapToLong(h -> h.getValue()[HASHED]).sum();
+  }
+
+  private TreeSet<String> unpricedModels() {
+    TreeSet<String> models = new TreeSet<>();
+    groups.forEach((key, group) -> {
+      if (group.hours.values().stream().anyMatch(h -> h[UNPRICED] > 0)) {
+        models.add(key.model());
+      }
+    });
+    return models;
   }
 
   private static Histogram histogram(Histogram[] day, int metric) {
