@@ -136,14 +136,7 @@ class SupervisorFailoverTest {
     List<JsonObject> events = new ArrayList<>();
     Instant crashedAt;
     try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
-      socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", "lease-1")
-          .put("text", GoldenPath.QUESTION));
-      String runId = socket.next().getString("run_id");
-      JsonObject frame;
-      do {
-        frame = socket.next();
-        events.add(frame);
-      } while (!"check_data_coverage".equals(frame.getString("tool")));
+      String runId = askUntilTriageWaits(socket, "lease-1", events);
       crashedAt = Instant.now();
       assertEquals("crashed-node/0", TestDatabase.value(pgUrl, "UPDATE chat.runs SET owner = 'crashed-node/0', "
           + "lease_until = now() + interval '2 seconds' WHERE id = '" + runId + "' RETURNING owner"));
@@ -160,6 +153,56 @@ class SupervisorFailoverTest {
     Duration resumedAfter = Duration.between(crashedAt, Instant.parse(pickedUp.get(0).getString("ts")));
     System.out.println("failover: run whose 2 s lease was left to run out resumed " + resumedAfter.toMillis() + " ms later");
     assertTrue(resumedAfter.toMillis() < 10_000, "resumed within 10 s, took " + resumedAfter);
+  }
+
+  /**
+   * On a loaded machine a heartbeat can come later than the lease: the supervisor is alive (its node
+   * is a cluster member) and still driving the run. Its lease is held overdue here for longer than
+   * three sweeps of the other supervisor; the run is not taken from it, and it finishes the run
+   * itself, without an adoption.
+   */
+  @Test
+  void aLiveSupervisorWhoseHeartbeatIsLateKeepsItsRun() throws Exception {
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(signup()));
+    socket.next();
+    List<JsonObject> events = new ArrayList<>();
+    String runId;
+    String owner;
+    try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
+      runId = askUntilTriageWaits(socket, "late-heartbeat-1", events);
+      owner = TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'");
+      long overdueUntil = System.nanoTime() + Duration.ofMillis(3_500).toNanos();
+      while (System.nanoTime() < overdueUntil) {
+        TestDatabase.value(pgUrl, "UPDATE chat.runs SET lease_until = now() - interval '1 second' WHERE id = '"
+            + runId + "' RETURNING id");
+        Thread.sleep(50);
+      }
+      assertEquals(owner, TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'"),
+          "the run stays with its live supervisor");
+    }
+    events.addAll(socket.until("run_completed", "run_failed"));
+
+    assertEquals("run_completed", events.get(events.size() - 1).getString("type"), events.get(events.size() - 1).encode());
+    assertTrue(events.stream().noneMatch(e -> e.getString("reasoning", "").startsWith("Picked this run up")),
+        "no adoption");
+    assertEquals("0", TestDatabase.value(pgUrl, "SELECT adoptions FROM chat.runs WHERE id = '" + runId + "'"));
+    assertEquals(owner, TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'"));
+  }
+
+  /**
+   * Asks the golden question and reads its events (into {@code events}) until triage waits on the
+   * locked usage table; answers the run id.
+   */
+  private static String askUntilTriageWaits(ApexClient.Socket socket, String clientMsgId, List<JsonObject> events) {
+    socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", clientMsgId)
+        .put("text", GoldenPath.QUESTION));
+    String runId = socket.next().getString("run_id");
+    JsonObject frame;
+    do {
+      frame = socket.next();
+      events.add(frame);
+    } while (!"check_data_coverage".equals(frame.getString("tool")));
+    return runId;
   }
 
   @Test

@@ -291,21 +291,25 @@ final class RunPipeline {
   /**
    * Asks the stage; if the node whose events show it working on this run leaves the cluster, asks
    * again at once (another instance answers, or the stored answer if the first got that far) rather
-   * than waiting out the call's timeout (30 s for data). The first answer wins.
+   * than waiting out the call's timeout (30 s for data). The first whole answer wins; a fallback or a
+   * failure is taken only from the last attempt still out, so the timeout of a request lost with its
+   * node does not overrule the answer asked for again.
    */
   private <T> Future<Guarded<T>> askSurvivingInstance(Agent agent, Supplier<Future<Guarded<T>>> call) {
     Promise<Guarded<T>> answer = Promise.promise();
+    int[] out = {1};
     askedAgent = agent.wire();
     servingNode = null;
     membersAtAsk = members.get();
     askAgain = () -> {
       LOG.warn("run {}: the node working on {} left the cluster; asking another instance", run.runId(), agent.wire());
       membersAtAsk = members.get();
+      out[0]++;
       new StageWork(emitter, run, Agent.SUPERVISOR).think("The node working on " + agent.wire()
               + " stopped; asking another instance.", 0.5)
-          .onComplete(v -> attempt(call, answer));
+          .onComplete(v -> attempt(call, answer, out));
     };
-    attempt(call, answer);
+    attempt(call, answer, out);
     return answer.future().onComplete(done -> {
       askedAgent = null;
       servingNode = null;
@@ -314,11 +318,12 @@ final class RunPipeline {
     });
   }
 
-  private static <T> void attempt(Supplier<Future<Guarded<T>>> call, Promise<Guarded<T>> answer) {
+  private static <T> void attempt(Supplier<Future<Guarded<T>>> call, Promise<Guarded<T>> answer, int[] out) {
     call.get().onComplete(done -> {
-      if (done.succeeded()) {
+      out[0]--;
+      if (done.succeeded() && (!done.result().degraded() || out[0] == 0)) {
         answer.tryComplete(done.result());
-      } else {
+      } else if (done.failed() && out[0] == 0) {
         answer.tryFail(done.cause());
       }
     });

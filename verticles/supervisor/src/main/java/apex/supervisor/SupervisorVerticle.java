@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,10 +51,11 @@ public class SupervisorVerticle extends ApexVerticle {
   private RunEventEmitter emitter;
   private EventLog eventLog;
   private NodeRunSlots slots;
-  /** This instance's name in {@code chat.runs.owner}: the node id and a per-instance suffix. */
+  /** This instance's name in {@code chat.runs.owner}: node id, cluster node id (empty on a local bus), instance. */
   private String owner;
   private final Map<String, RunPipeline> active = new HashMap<>();
   private long heartbeatTimer = -1;
+  private boolean renewing;
   private long sweepTimer = -1;
   private boolean sweeping;
   private boolean storageDown;
@@ -64,7 +66,7 @@ public class SupervisorVerticle extends ApexVerticle {
 
   @Override
   protected Future<?> startService() {
-    owner = settings.nodeId() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    owner = RunLeases.ownerName(settings.nodeId(), ClusterNodes.self(vertx));
     emitter = emitter();
     eventLog = new EventLog(redis());
     slots = new NodeRunSlots(vertx, settings.integer("runs.max_in_flight_per_node"));
@@ -163,17 +165,25 @@ public class SupervisorVerticle extends ApexVerticle {
 
   /**
    * PostgreSQL cannot be reached: nothing can be stored, so the run fails at once, where the client
-   * watches for it: accepted, then {@code run_failed} with {@code storage_unavailable}.
+   * watches for it: accepted, then {@code run_failed} with {@code storage_unavailable}. The refused
+   * run's id comes from the user and the message id, so a start asked again (a retry, a client that
+   * reconnected) answers the same run, and its end is shown once.
    */
   private Future<RunAccepted> storageUnavailable(StartRun start, Throwable cause) {
     LOG.warn("run for user {} refused, PostgreSQL unreachable: {}", start.userId(), cause.getMessage());
-    RunRef run = new RunRef(UUID.randomUUID().toString(),
-        start.threadId() == null ? UUID.randomUUID().toString() : start.threadId(), start.userId());
-    vertx.runOnContext(v -> emitter.emit(run, Agent.SUPERVISOR, EventType.RUN_FAILED, new JsonObject()
-        .put("code", ErrorCode.STORAGE_UNAVAILABLE.wire())
-        .put("message", "Your question could not be stored: the database cannot be reached. Nothing was saved; "
-            + "try again in a moment.")
-        .put("completed_stages", List.of())));
+    String refused = "storage_unavailable/" + start.userId() + "/" + start.clientMsgId();
+    RunRef run = new RunRef(UUID.nameUUIDFromBytes(refused.getBytes(StandardCharsets.UTF_8)).toString(),
+        start.threadId() == null ? UUID.nameUUIDFromBytes((refused + "/thread").getBytes(StandardCharsets.UTF_8))
+            .toString() : start.threadId(), start.userId());
+    vertx.runOnContext(v -> lastEvent(run.runId()).onSuccess(last -> {
+      if (last.filter(SupervisorVerticle::isEnd).isEmpty()) {
+        emitter.emit(run, Agent.SUPERVISOR, EventType.RUN_FAILED, new JsonObject()
+            .put("code", ErrorCode.STORAGE_UNAVAILABLE.wire())
+            .put("message", "Your question could not be stored: the database cannot be reached. Nothing was saved; "
+                + "try again in a moment.")
+            .put("completed_stages", List.of()));
+      }
+    }));
     return Future.succeededFuture(new RunAccepted(start.clientMsgId(), run.runId(), run.threadId()));
   }
 
@@ -222,21 +232,28 @@ public class SupervisorVerticle extends ApexVerticle {
     }
   }
 
-  /** Renews the leases of the runs held here; a run whose lease was taken meanwhile is let go. */
+  /**
+   * Renews the leases of the runs held here; a run whose lease was taken meanwhile is let go. Only
+   * the runs asked about are judged: a run started while the renewal was on its way is not in its
+   * answer, and a run whose end is already shown is only finishing here.
+   */
   private void heartbeat() {
-    if (active.isEmpty()) {
+    if (active.isEmpty() || renewing) {
       return;
     }
-    leases.renew(owner, settings.number("runs.lease_ms"), List.copyOf(active.keySet()))
+    renewing = true;
+    List<RunPipeline> asked = List.copyOf(active.values());
+    leases.renew(owner, settings.number("runs.lease_ms"), asked.stream().map(p -> p.run().runId()).toList())
         .onSuccess(held -> {
           storageReachable();
-          active.values().stream().filter(p -> !held.contains(p.run().runId()) && !p.released()).toList()
+          asked.stream().filter(p -> !held.contains(p.run().runId()) && !p.released() && p.outcome() == null)
               .forEach(p -> {
                 LOG.warn("run {}: lease lost (adopted by another supervisor); stopping here", p.run().runId());
                 p.release();
               });
         })
-        .onFailure(this::storageUnreachable);
+        .onFailure(this::storageUnreachable)
+        .onComplete(v -> renewing = false);
   }
 
   /** Adopts runs whose lease ran out, as many as this node has room for. */
@@ -248,7 +265,7 @@ public class SupervisorVerticle extends ApexVerticle {
       return;
     }
     sweeping = true;
-    leases.adoptExpired(owner, settings.number("runs.lease_ms"), room)
+    leases.adoptExpired(owner, settings.number("runs.lease_ms"), room, ClusterNodes.members(vertx))
         .onSuccess(adopted -> {
           storageReachable();
           adopted.forEach(this::adopt);

@@ -47,6 +47,7 @@ public final class ChaosCommand implements Callable<Integer> {
   static final double RECOVERY_TARGET_SECONDS = 10;
   private static final long RUN_BOUND_MS = 75_000; // runs.timeout_ms (60 s) and some margin
   private static final long RECOVERY_BOUND_MS = 90_000;
+  private static final List<String> FAULTS = List.of("stage", "supervisor", "edge", "postgres", "redis");
 
   @Option(names = "--users", description = "Concurrent users (default 12; --short: 4).")
   Integer users;
@@ -57,6 +58,14 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--outage-seconds", description = "How long PostgreSQL and Redis stay away (default 10; --short: 5).")
   Integer outageSeconds;
+
+  @Option(names = "--faults", split = ",", description = "Which faults each round injects, in this order: any of "
+      + "stage, supervisor, edge, postgres, redis (default: all five).")
+  List<String> faults;
+
+  @Option(names = "--no-restart", negatable = false,
+      description = "Skip the final stop and start of every node (to look at one fault alone).")
+  boolean noRestart;
 
   @Option(names = "--short", description = "The CI version: 4 users, one round, 5 s outages.")
   boolean shortRun;
@@ -98,6 +107,12 @@ public final class ChaosCommand implements Callable<Integer> {
     }
     if (maxMinutes < 2 || maxMinutes > 180) {
       return "--max-minutes must be between 2 and 180, got " + maxMinutes;
+    }
+    faults = faults != null ? faults : FAULTS;
+    for (String fault : faults) {
+      if (!FAULTS.contains(fault)) {
+        return "--faults: unknown fault '" + fault + "' (known: " + String.join(", ", FAULTS) + ")";
+      }
     }
     if (report != null && report.getParent() != null && !Files.isDirectory(report.getParent())) {
       return "--report: folder " + report.getParent() + " does not exist";
@@ -141,13 +156,20 @@ public final class ChaosCommand implements Callable<Integer> {
       await("every user's first run", 120_000, () -> crowd.stream().allMatch(u ->
           ledger.stream().anyMatch(r -> r.user.equals(u.email) && r.ended())));
       for (int round = 1; round <= rounds; round++) {
-        killNode(round % 2 == 1 ? "stages-a" : "stages-b");
-        killNode(ownerOfMostRuns());
-        killNode(busiestEdge());
-        outage("PostgreSQL", () -> cluster.services().stopPostgres(), () -> cluster.services().startPostgres());
-        outage("Redis", () -> cluster.services().stopRedis(), () -> cluster.services().startRedis());
+        for (String fault : faults) {
+          switch (fault) {
+            case "stage" -> killNode(round % 2 == 1 ? "stages-a" : "stages-b");
+            case "supervisor" -> killNode(ownerOfMostRuns());
+            case "edge" -> killNode(busiestEdge());
+            case "postgres" -> outage("PostgreSQL", () -> cluster.services().stopPostgres(),
+                () -> cluster.services().startPostgres());
+            default -> outage("Redis", () -> cluster.services().stopRedis(), () -> cluster.services().startRedis());
+          }
+        }
       }
-      restartEverything();
+      if (!noRestart) {
+        restartEverything();
+      }
       say("no more questions; waiting for the runs in progress to end");
       crowd.forEach(ChaosUser::stopStarting);
       await("the last runs to end", RUN_BOUND_MS, () -> ledger.stream().allMatch(RunRecord::ended));

@@ -2,6 +2,7 @@ package apex.runtime.bus;
 
 import apex.contracts.Addresses;
 import apex.contracts.ErrorCode;
+import apex.runtime.cluster.ClusterNodes;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.metrics.ApexMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -9,7 +10,9 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.circuitbreaker.RetryPolicy;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -44,21 +47,49 @@ public final class BusCalls {
 
   /**
    * A request whose failure is final for the caller (no fallback). An open circuit answers
-   * {@code unavailable}, the breaker's timeout {@code timeout}, each naming the dependency.
+   * {@code unavailable}, the breaker's timeout {@code timeout}, each naming the dependency. When the
+   * dependency allows retries, an attempt still unanswered when a cluster member leaves is given up
+   * and sent again (it may have gone to that member, whose answer never comes).
    */
   public Future<JsonObject> request(String dependency, String address, JsonObject body, DeliveryOptions options) {
-    return guarded(dependency, address, body, options).recover(failure -> Future.failedFuture(translate(dependency, failure)));
+    return guarded(dependency, address, body, options, settings(dependency).getInteger("max_retries") > 0)
+        .recover(failure -> Future.failedFuture(translate(dependency, failure)));
   }
 
-  private Future<JsonObject> guarded(String dependency, String address, JsonObject body, DeliveryOptions options) {
+  private Future<JsonObject> guarded(String dependency, String address, JsonObject body, DeliveryOptions options,
+                                     boolean askAgainOnDeparture) {
     DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
     return breaker(dependency)
-        .<Object>execute(() -> vertx.eventBus().<JsonObject>request(address, body, delivery)
-            .<Object>map(reply -> reply.body())
-            .recover(failure -> ErrorCode.isBusinessFailure(failure)
-                ? Future.succeededFuture(failure) : Future.failedFuture(failure)))
+        .<Object>execute(() -> {
+          Future<Object> reply = vertx.eventBus().<JsonObject>request(address, body, delivery)
+              .<Object>map(message -> message.body())
+              .recover(failure -> ErrorCode.isBusinessFailure(failure)
+                  ? Future.succeededFuture(failure) : Future.failedFuture(failure));
+          return askAgainOnDeparture ? untilDeparture(reply, dependency) : reply;
+        })
         .compose(outcome -> outcome instanceof Throwable business
             ? Future.failedFuture(business) : Future.succeededFuture((JsonObject) outcome));
+  }
+
+  /** {@code reply}, or a failure once a cluster member leaves before it came (on the caller's context). */
+  private <T> Future<T> untilDeparture(Future<T> reply, String dependency) {
+    Context context = vertx.getOrCreateContext();
+    Promise<T> answer = Promise.promise();
+    Runnable cancel = ClusterNodes.onDeparture(vertx, node -> context.runOnContext(v -> {
+      if (answer.tryFail(ErrorCode.UNAVAILABLE.failure("node " + node + " left the cluster while " + dependency
+          + " was asked"))) {
+        LOG.info("{}: node {} left the cluster with a request in flight; asking again", dependency, node);
+      }
+    }));
+    reply.onComplete(done -> {
+      cancel.run();
+      if (done.succeeded()) {
+        answer.tryComplete(done.result());
+      } else {
+        answer.tryFail(done.cause());
+      }
+    });
+    return answer.future();
   }
 
   private static Throwable translate(String dependency, Throwable failure) {
@@ -79,11 +110,13 @@ public final class BusCalls {
   /**
    * A request with a named fallback: when the dependency is down, slow or its circuit is open, the
    * fallback answers and the result says so. A business failure is not hidden behind the fallback.
+   * Departures do not cut it short: its caller (the supervisor asking a stage) knows from the
+   * stage's events which node works on it and asks again itself when that node leaves.
    */
   public <T> Future<Guarded<T>> request(String dependency, String address, JsonObject body, DeliveryOptions options,
                                         Function<JsonObject, T> reader, String fallbackName,
                                         Function<Throwable, Future<T>> fallback) {
-    return guarded(dependency, address, body, options)
+    return guarded(dependency, address, body, options, false)
         .map(reply -> Guarded.ok(reader.apply(reply)))
         .recover(failure -> {
           if (ErrorCode.isBusinessFailure(failure)) {

@@ -5,14 +5,54 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The event bus's own view of the cluster (Hazelcast membership): this node's id, and whether
  * another node is still a member. A node killed without warning leaves the member list within about
  * a second (its connections drop), long before a request it held would time out.
+ *
+ * <p>Departures can be waited for ({@link #onDeparture}): a request sent while a node was a member
+ * may have gone to it, and Vert.x drops a message whose node cannot be reached without failing its
+ * request, which then waits out its whole timeout. The member list is read every
+ * {@value #DEPARTURE_POLL_MS} ms; it changes only after Vert.x has removed the node's registrations.
  */
 public final class ClusterNodes {
+  static final long DEPARTURE_POLL_MS = 200;
+  private static final Map<Vertx, Departures> DEPARTURES = new WeakHashMap<>();
+
   private ClusterNodes() {}
+
+  /** Starts watching the member list of a clustered {@code vertx} for departures; nothing on a local bus. */
+  public static void watchDepartures(Vertx vertx) {
+    ClusterManager manager = manager(vertx);
+    if (manager != null) {
+      synchronized (DEPARTURES) {
+        DEPARTURES.computeIfAbsent(vertx, v -> new Departures(v, manager));
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} (on the thread that noticed, once) with the id of the next member to
+   * leave the cluster; the answer cancels the wait. Never called on a local bus, or when departures
+   * are not watched.
+   */
+  public static Runnable onDeparture(Vertx vertx, Consumer<String> listener) {
+    Departures departures;
+    synchronized (DEPARTURES) {
+      departures = DEPARTURES.get(vertx);
+    }
+    if (departures == null) {
+      return () -> {};
+    }
+    departures.listeners.add(listener);
+    return () -> departures.listeners.remove(listener);
+  }
 
   /** This node's id in the cluster; empty on a local event bus. */
   public static String self(Vertx vertx) {
@@ -34,5 +74,27 @@ public final class ClusterNodes {
 
   private static ClusterManager manager(Vertx vertx) {
     return vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+  }
+
+  /** The member list as last read, and who waits for the next departure. */
+  private static final class Departures {
+    final Set<Consumer<String>> listeners = ConcurrentHashMap.newKeySet();
+    private Set<String> members;
+
+    Departures(Vertx vertx, ClusterManager manager) {
+      members = Set.copyOf(manager.getNodes());
+      vertx.setPeriodic(DEPARTURE_POLL_MS, t -> check(manager));
+    }
+
+    private void check(ClusterManager manager) {
+      Set<String> now = Set.copyOf(manager.getNodes());
+      members.stream().filter(node -> !now.contains(node)).findFirst().ifPresent(gone -> List.copyOf(listeners)
+          .forEach(listener -> {
+            if (listeners.remove(listener)) {
+              listener.accept(gone);
+            }
+          }));
+      members = now;
+    }
   }
 }

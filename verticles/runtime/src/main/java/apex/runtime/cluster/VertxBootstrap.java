@@ -66,6 +66,7 @@ public final class VertxBootstrap {
   }
 
   private static Vertx bind(Vertx vertx, PrometheusMeterRegistry registry) {
+    ClusterNodes.watchDepartures(vertx);
     if (registry != null) {
       ApexMetrics.bind(vertx, registry);
     }
