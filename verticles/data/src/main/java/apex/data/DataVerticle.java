@@ -24,6 +24,7 @@ import apex.data.usage.UsageAggregates;
 import apex.data.usage.UsageAnalysis;
 import apex.data.usage.UsageWriter;
 import apex.runtime.ApexVerticle;
+import apex.runtime.node.NodeSlots;
 import apex.runtime.pricing.PricingCatalog;
 import apex.runtime.storage.Postgres;
 import apex.runtime.stage.StageWork;
@@ -43,6 +44,8 @@ public class DataVerticle extends ApexVerticle {
   private UsageAggregates aggregates;
   private UsageAnalysis analysis;
   private AggregateCache cache;
+  /** Uploads being stored on this node ({@code usage.max_in_flight_per_node}): each holds a JDBC connection and a thread. */
+  private NodeSlots uploadSlots;
   private UploadStore uploads;
   private UsageWriter writer;
   private UsageFileParser parser;
@@ -56,6 +59,7 @@ public class DataVerticle extends ApexVerticle {
     return vertx.executeBlocking(PricingCatalog::load).compose(catalog -> postgres("usage").compose(pool -> {
       aggregates = new UsageAggregates(pool);
       cache = new AggregateCache(redis());
+      uploadSlots = new NodeSlots(vertx, "uploads", settings.integer("usage.max_in_flight_per_node"));
       analysis = new UsageAnalysis(pool, cache);
       uploads = new UploadStore(pool);
       writer = new UsageWriter(vertx, Postgres.jdbc(settings));
@@ -87,9 +91,13 @@ public class DataVerticle extends ApexVerticle {
     if (file.userId() == null || file.userId().isBlank()) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("an upload needs user_id"));
     }
+    if (!uploadSlots.tryTake()) {
+      return Future.failedFuture(ErrorCode.BUSY.failure("this node is already storing " + uploadSlots.max()
+          + " uploads; try again in a moment"));
+    }
     String source = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
     UploadIngest ingest = new UploadIngest(vertx, parser, writer, file.userId(), source);
-    return IngestSession.open(vertx, file, ingest, outcome -> outcome.stored() == null
+    return IngestSession.open(vertx, file, ingest, uploadSlots::give, outcome -> outcome.stored() == null
             ? Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, outcome.parsed().problems(),
                 outcome.parsed().problemCount()).toJson())
             : cache.bump(file.userId()).compose(v -> uploads.get(file.userId(), outcome.stored().uploadId()))

@@ -92,6 +92,43 @@ class DependencyOutageTest {
     assertEquals("run_completed", answered.getString("type"), answered.encode());
   }
 
+  /**
+   * A run caught mid-stage when PostgreSQL goes away ends {@code storage_unavailable}, shown but not
+   * recorded; once PostgreSQL is back its own supervisor records the end (no adoption needed).
+   */
+  @Test
+  void aRunEndingWhilePostgresIsAwayIsRecordedByItsSupervisorOnceItIsBack() throws Exception {
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(signup()));
+    socket.next();
+    String runId;
+    List<JsonObject> frames;
+    AutoCloseable slowDatabase = TestDatabase.lockUsage(services.pgUrl());
+    try {
+      socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", "m-" + UUID.randomUUID())
+          .put("text", GoldenPath.QUESTION));
+      runId = socket.next().getString("run_id");
+      // Triage's coverage check waits on the locked usage tables.
+      JsonObject frame;
+      do {
+        frame = socket.next();
+      } while (!"check_data_coverage".equals(frame.getString("tool")));
+      services.stopPostgres();
+      frames = socket.until("run_completed", "run_failed");
+    } finally {
+      try {
+        slowDatabase.close();
+      } catch (Exception gone) {
+        // Its connection went with the server.
+      }
+      services.startPostgres();
+    }
+    JsonObject failed = frames.get(frames.size() - 1);
+    assertEquals("run_failed", failed.getString("type"), failed.encode());
+    assertEquals("storage_unavailable", failed.getString("code"), failed.encode());
+    TestDatabase.awaitValue(services.pgUrl(), "failed/0/true", "SELECT status || '/' || adoptions || '/' "
+        + "|| (pending_end IS NULL) FROM chat.runs WHERE id = '" + runId + "'");
+  }
+
   @Test
   void withRedisDownTicketsAre503ButBearerSocketsAndLiveEventsWork() throws Exception {
     String token = signup();

@@ -1,6 +1,15 @@
 package apex.node;
 
+import apex.contracts.Addresses;
+import apex.contracts.ErrorCode;
+import apex.contracts.usage.UploadSession;
+import apex.contracts.usage.UsageFile;
 import apex.runtime.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A node that takes one run at a time and gives each 2 s, with its database made slow on purpose
- * (the usage table locked): a second run is refused {@code busy}, and a run that cannot finish in
- * time ends with {@code run_failed} {@code timeout}, saying what was done.
+ * A node that takes one run and one upload at a time and gives each run 2 s, with its database made
+ * slow on purpose (the usage table locked): a second run is refused {@code busy}, and a run that
+ * cannot finish in time ends with {@code run_failed} {@code timeout}, saying what was done. A second
+ * upload while one is still open is refused {@code busy}.
  */
 class RunLimitsTest {
   static NodeLauncher.RunningNode node;
@@ -28,7 +38,7 @@ class RunLimitsTest {
   @BeforeAll
   static void start() {
     node = await(NodeLauncher.start(TestServices.config(Map.of("http.port", "0", "runs.timeout_ms", "2000",
-        "runs.max_in_flight_per_node", "1")), Role.all(), 1));
+        "runs.max_in_flight_per_node", "1", "usage.max_in_flight_per_node", "1")), Role.all(), 1));
     client = new ApexClient(node.httpPort());
     pgUrl = node.config().string("pg.url");
   }
@@ -85,5 +95,46 @@ class RunLimitsTest {
     String runId = frames.get(0).getString("run_id");
     TestDatabase.awaitValue(pgUrl, "failed timeout",
         "SELECT status || ' ' || error_code FROM chat.runs WHERE id = '" + runId + "'");
+  }
+
+  /**
+   * Uploads are bounded per node too: with one upload session open on data (as ws-bridge opens it
+   * for a body still arriving), another is refused {@code busy}; once the first ends, the slot is
+   * free again.
+   */
+  @Test
+  void overTheNodesBoundANewUploadIsRefusedBusyUntilTheFirstEnds() throws InterruptedException {
+    String userId = client.get("/api/auth/me", client.signup("limits-" + UUID.randomUUID() + "@example.com",
+        "correct horse battery")).bodyAsJsonObject().getString("user_id");
+    JsonObject file = new UsageFile(userId, "usage.csv", "text/csv", null, 0).toJson();
+    EventBus bus = node.vertx().eventBus();
+    String first = await(bus.<JsonObject>request(Addresses.DATA_INGEST, file)).body().getString(UploadSession.ADDRESS);
+
+    Throwable busy = failureOf(bus.request(Addresses.DATA_INGEST, file));
+    assertEquals(ErrorCode.BUSY, ErrorCode.of(busy), String.valueOf(busy));
+    assertTrue(busy.getMessage().contains("already storing 1 uploads"), busy.getMessage());
+
+    await(bus.request(first, Buffer.buffer(), new DeliveryOptions().addHeader(UploadSession.STEP, UploadSession.ABORT)));
+    String next = awaitSlot(bus, file);
+    await(bus.request(next, Buffer.buffer(), new DeliveryOptions().addHeader(UploadSession.STEP, UploadSession.ABORT)));
+  }
+
+  /** How {@code call} failed; null if it succeeded. */
+  private static Throwable failureOf(Future<?> call) {
+    return await(call.transform(done -> Future.succeededFuture(done.cause())));
+  }
+
+  /** Opens an upload session, trying again while the abandoned one still gives its slot back. */
+  private static String awaitSlot(EventBus bus, JsonObject file) throws InterruptedException {
+    for (int i = 0; i < 50; i++) {
+      Future<Message<JsonObject>> opened = bus.request(Addresses.DATA_INGEST, file);
+      Throwable refused = failureOf(opened);
+      if (refused == null) {
+        return opened.result().body().getString(UploadSession.ADDRESS);
+      }
+      assertEquals(ErrorCode.BUSY, ErrorCode.of(refused), refused.getMessage());
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the upload slot did not come back");
   }
 }

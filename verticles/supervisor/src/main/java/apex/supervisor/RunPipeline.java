@@ -78,6 +78,8 @@ final class RunPipeline {
   private final List<Degradation> degraded = new ArrayList<>();
   private volatile boolean cancelled;
   private volatile boolean released;
+  /** The record of an end shown while PostgreSQL was away; null when there is none to make. */
+  private Supplier<Future<Boolean>> unrecordedEnd;
   /** The stage being asked, the node its events come from, and how to ask it again (on the supervisor's context). */
   private String askedAgent;
   private String servingNode;
@@ -439,13 +441,29 @@ final class RunPipeline {
     LOG.warn("run {} failed: {} {}", run.runId(), wire, message);
     JsonObject end = new JsonObject().put("code", wire).put("message", message).put("completed_stages", finished);
     outcome = wasCancelled ? "cancelled" : cause instanceof TimeoutFailure ? "timeout" : "failed";
-    return store.fail(run.runId(), owner, wasCancelled ? "cancelled" : "failed", wire, message,
-            pendingEnd(EventType.RUN_FAILED, end))
+    String status = wasCancelled ? "cancelled" : "failed";
+    return store.fail(run.runId(), owner, status, wire, message, pendingEnd(EventType.RUN_FAILED, end))
         .recover(e -> {
-          LOG.warn("run {}: its end could not be recorded ({}); shown all the same", run.runId(), e.getMessage());
+          LOG.warn("run {}: its end could not be recorded ({}); shown all the same, recorded once PostgreSQL answers",
+              run.runId(), e.getMessage());
+          // Shown by then: recorded later without a pending end, so nobody shows it again.
+          unrecordedEnd = () -> store.fail(run.runId(), owner, status, wire, message, null);
           return Future.succeededFuture(true);
         })
         .compose(held -> held ? show(EventType.RUN_FAILED, end) : Future.succeededFuture());
+  }
+
+  /** Whether this run's end was shown but PostgreSQL could not record it. */
+  boolean endUnrecorded() {
+    return unrecordedEnd != null;
+  }
+
+  /**
+   * Records the end that was shown but not recorded; true once it is recorded here, false when the
+   * run is no longer this supervisor's (an adopter records it from the run's log).
+   */
+  Future<Boolean> recordEnd() {
+    return unrecordedEnd.get();
   }
 
   static JsonObject pendingEnd(EventType type, JsonObject fields) {
@@ -470,7 +488,8 @@ final class RunPipeline {
     }
     return store.saveStage(run.runId(), owner, key, stage).compose(held -> {
       if (!held) {
-        return Future.failedFuture(releasedNow());
+        // Cancelled (stopped, or past its deadline) meanwhile: the run ended here, it is not someone else's.
+        return Future.failedFuture(cancelled ? new RunCancelled() : releasedNow());
       }
       done.put(key, stage);
       return Future.succeededFuture();

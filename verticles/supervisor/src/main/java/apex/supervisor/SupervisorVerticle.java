@@ -18,6 +18,7 @@ import apex.runtime.cluster.ClusterNodes;
 import apex.runtime.events.EventLog;
 import apex.runtime.events.RunEventEmitter;
 import apex.runtime.metrics.ApexMetrics;
+import apex.runtime.node.NodeSlots;
 import apex.runtime.storage.Postgres;
 import apex.runtime.trace.TraceContext;
 import io.vertx.core.Future;
@@ -50,7 +51,8 @@ public class SupervisorVerticle extends ApexVerticle {
   private RunLeases leases;
   private RunEventEmitter emitter;
   private EventLog eventLog;
-  private NodeRunSlots slots;
+  /** Runs in progress on this node, new and adopted: over the bound a start is busy, and the sweeper leaves expired runs to supervisors with room. */
+  private NodeSlots slots;
   /** This instance's name in {@code chat.runs.owner}: node id, cluster node id (empty on a local bus), instance. */
   private String owner;
   private final Map<String, RunPipeline> active = new HashMap<>();
@@ -69,7 +71,7 @@ public class SupervisorVerticle extends ApexVerticle {
     owner = RunLeases.ownerName(settings.nodeId(), ClusterNodes.self(vertx));
     emitter = emitter();
     eventLog = new EventLog(redis());
-    slots = new NodeRunSlots(vertx, settings.integer("runs.max_in_flight_per_node"));
+    slots = new NodeSlots(vertx, "runs", settings.integer("runs.max_in_flight_per_node"));
     vertx.eventBus().<JsonObject>consumer(Addresses.SUPERVISOR_STOP, message -> stop(message.body()));
     // The stages' events tell this supervisor how far its runs' numbering got (RunEventEmitter).
     vertx.eventBus().<JsonObject>consumer(Addresses.RUN_EVENTS, message -> {
@@ -224,12 +226,35 @@ public class SupervisorVerticle extends ApexVerticle {
     if (pipeline.outcome() != null) {
       ApexMetrics.of(vertx).runEnded(pipeline.outcome(), pipeline.elapsedNanos());
     }
-    if (!pipeline.released()) {
-      emitter.settled(runId)
-          .compose(v -> eventLog.range(runId, 1, 0))
-          .compose(events -> store.trace(runId, events))
-          .onFailure(e -> LOG.warn("run {}: trace not written: {}", runId, e.getMessage()));
+    if (pipeline.endUnrecorded()) {
+      recordEnd(pipeline);
+    } else if (!pipeline.released()) {
+      writeTrace(runId);
     }
+  }
+
+  private void writeTrace(String runId) {
+    emitter.settled(runId)
+        .compose(v -> eventLog.range(runId, 1, 0))
+        .compose(events -> store.trace(runId, events))
+        .onFailure(e -> LOG.warn("run {}: trace not written: {}", runId, e.getMessage()));
+  }
+
+  /**
+   * The run's end was shown while PostgreSQL was away: recorded here as soon as it answers (every
+   * heartbeat), so the run is not left {@code running} until its lease runs out and its log, which
+   * may not outlive a Redis restart, is all that says how it ended.
+   */
+  private void recordEnd(RunPipeline pipeline) {
+    String runId = pipeline.run().runId();
+    vertx.setTimer(settings.number("runs.heartbeat_ms"), t -> pipeline.recordEnd()
+        .onSuccess(recorded -> {
+          if (recorded) {
+            LOG.info("run {}: its end recorded now that PostgreSQL answers", runId);
+            writeTrace(runId);
+          }
+        })
+        .onFailure(e -> recordEnd(pipeline)));
   }
 
   /**

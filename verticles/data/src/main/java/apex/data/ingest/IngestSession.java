@@ -51,19 +51,23 @@ public final class IngestSession {
   /**
    * Starts reading {@code file}'s chunks into {@code ingest}; {@code answer} turns its outcome into the
    * reply to {@code end}. Completes with the session's address once it can be reached cluster-wide.
+   * {@code done} runs once when the ingest has ended (stored, refused or abandoned), or if the session
+   * could not be opened.
    */
-  public static Future<String> open(Vertx vertx, UsageFile file, UploadIngest ingest,
+  public static Future<String> open(Vertx vertx, UsageFile file, UploadIngest ingest, Runnable done,
                                     Function<UploadIngest.Outcome, Future<JsonObject>> answer) {
     IngestSession session = new IngestSession(vertx, ingest, file);
     String address = ADDRESS_PREFIX + UUID.randomUUID();
     session.consumer = vertx.eventBus().consumer(address, session::onMessage);
-    return session.consumer.completion().map(v -> {
-      session.start(file, answer);
-      return address;
-    });
+    return session.consumer.completion()
+        .onFailure(e -> done.run())
+        .map(v -> {
+          session.start(file, answer, done);
+          return address;
+        });
   }
 
-  private void start(UsageFile file, Function<UploadIngest.Outcome, Future<JsonObject>> answer) {
+  private void start(UsageFile file, Function<UploadIngest.Outcome, Future<JsonObject>> answer, Runnable done) {
     if (progress != null) {
       progress.start();
     }
@@ -72,7 +76,10 @@ public final class IngestSession {
         abandon();
       }
     });
-    ingest.run(input, file.contentType(), file.filename()).compose(answer).onComplete(this::finished);
+    ingest.run(input, file.contentType(), file.filename()).compose(answer).onComplete(result -> {
+      done.run();
+      finished(result);
+    });
   }
 
   private void onMessage(Message<Buffer> message) {

@@ -33,6 +33,7 @@ final class ConfigValidator {
     range(c, "auth.ticket_ttl_seconds", 5, 300, problems);
     range(c, "ws.max_frame_bytes", 256, 65536, problems);
     range(c, "usage.max_upload_bytes", 1024, 512L * 1024 * 1024, problems);
+    range(c, "usage.max_in_flight_per_node", 1, 64, problems);
     // breakers.default is complete; a named breaker overrides only the settings it lists.
     c.section("breakers").forEach(breaker -> ((io.vertx.core.json.JsonObject) breaker.getValue()).fieldNames()
         .forEach(setting -> {

@@ -76,7 +76,7 @@ public final class DevServices implements AutoCloseable {
     startPostgres(pgDir, pgPort);
   }
 
-  /** Takes Redis away, as {@link #stopPostgres()}; {@link #startRedis()} brings it back (empty: it keeps no data). */
+  /** Takes Redis away, as {@link #stopPostgres()}; {@link #startRedis()} brings it back with its data (append-only file). */
   public void stopRedis() throws IOException {
     if (redis == null) {
       throw new IllegalStateException("Redis was not started here (reused or already stopped)");
@@ -123,8 +123,11 @@ public final class DevServices implements AutoCloseable {
         .port(port)
         .bind("127.0.0.1")
         .setting("dir " + dir.toAbsolutePath())
+        // Kept on disk as a production Redis should be (append-only file, synced every second), so a
+        // restart keeps the run logs, sequences and stage answers that replay and adoption rely on.
         .setting("save \"\"")
-        .setting("appendonly no")
+        .setting("appendonly yes")
+        .setting("appendfsync everysec")
         .onShutdownForceStop(true)
         .build();
     redis.start();
