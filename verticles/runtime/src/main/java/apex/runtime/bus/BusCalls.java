@@ -60,13 +60,13 @@ public final class BusCalls {
                                      boolean askAgainOnDeparture) {
     DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
     return breaker(dependency)
-        .<Object>execute(() -> {
+        .<Object>execute(() -> ClusterNodes.registrationsSettled(vertx, address).compose(settled -> {
           Future<Object> reply = vertx.eventBus().<JsonObject>request(address, body, delivery)
               .<Object>map(message -> message.body())
               .recover(failure -> ErrorCode.isBusinessFailure(failure)
                   ? Future.succeededFuture(failure) : Future.failedFuture(failure));
           return askAgainOnDeparture ? untilDeparture(reply, dependency) : reply;
-        })
+        }))
         .compose(outcome -> outcome instanceof Throwable business
             ? Future.failedFuture(business) : Future.succeededFuture((JsonObject) outcome));
   }

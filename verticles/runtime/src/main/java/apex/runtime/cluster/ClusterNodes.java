@@ -1,14 +1,18 @@
 package apex.runtime.cluster;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +27,10 @@ import java.util.function.Consumer;
  */
 public final class ClusterNodes {
   static final long DEPARTURE_POLL_MS = 200;
+  /** How long after a departure sends wait for the departed node's registrations to be gone, and at most how long. */
+  private static final long SETTLE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long SETTLE_MAX_MS = 3_000;
+  private static final long SETTLE_POLL_MS = 50;
   private static final Map<Vertx, Departures> DEPARTURES = new WeakHashMap<>();
 
   private ClusterNodes() {}
@@ -54,6 +62,40 @@ public final class ClusterNodes {
     return () -> departures.listeners.remove(listener);
   }
 
+  /**
+   * Right after a member left, the event bus may still route a send to it for a moment (its
+   * registrations are removed from the cluster's map and then from each node's cache). Completes at
+   * once unless a member left in the last 5 s; then once no registration of {@code address} belongs to
+   * a node outside the member list, and one poll later for the caches (at most 3 s).
+   */
+  public static Future<Void> registrationsSettled(Vertx vertx, String address) {
+    ClusterManager manager = manager(vertx);
+    Departures departures;
+    synchronized (DEPARTURES) {
+      departures = DEPARTURES.get(vertx);
+    }
+    if (manager == null || departures == null || System.nanoTime() - departures.lastAt > SETTLE_WINDOW_NANOS) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> settled = Promise.promise();
+    awaitSettled(vertx, manager, address, System.currentTimeMillis() + SETTLE_MAX_MS, settled);
+    return settled.future();
+  }
+
+  private static void awaitSettled(Vertx vertx, ClusterManager manager, String address, long until,
+                                   Promise<Void> settled) {
+    manager.getRegistrations(address, (registrations, failure) -> {
+      List<String> members = manager.getNodes();
+      boolean stale = failure == null && registrations.stream().map(RegistrationInfo::nodeId)
+          .anyMatch(node -> !members.contains(node));
+      if (!stale || System.currentTimeMillis() > until) {
+        vertx.setTimer(SETTLE_POLL_MS, t -> settled.tryComplete());
+      } else {
+        vertx.setTimer(SETTLE_POLL_MS, t -> awaitSettled(vertx, manager, address, until, settled));
+      }
+    });
+  }
+
   /** This node's id in the cluster; empty on a local event bus. */
   public static String self(Vertx vertx) {
     ClusterManager manager = manager(vertx);
@@ -79,6 +121,8 @@ public final class ClusterNodes {
   /** The member list as last read, and who waits for the next departure. */
   private static final class Departures {
     final Set<Consumer<String>> listeners = ConcurrentHashMap.newKeySet();
+    /** When a member last left ({@link System#nanoTime}); long ago at first. */
+    volatile long lastAt = System.nanoTime() - 2 * SETTLE_WINDOW_NANOS;
     private Set<String> members;
 
     Departures(Vertx vertx, ClusterManager manager) {
@@ -88,12 +132,14 @@ public final class ClusterNodes {
 
     private void check(ClusterManager manager) {
       Set<String> now = Set.copyOf(manager.getNodes());
-      members.stream().filter(node -> !now.contains(node)).findFirst().ifPresent(gone -> List.copyOf(listeners)
-          .forEach(listener -> {
-            if (listeners.remove(listener)) {
-              listener.accept(gone);
-            }
-          }));
+      members.stream().filter(node -> !now.contains(node)).findFirst().ifPresent(gone -> {
+        lastAt = System.nanoTime();
+        List.copyOf(listeners).forEach(listener -> {
+          if (listeners.remove(listener)) {
+            listener.accept(gone);
+          }
+        });
+      });
       members = now;
     }
   }
