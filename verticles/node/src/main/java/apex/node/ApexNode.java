@@ -1,6 +1,7 @@
 package apex.node;
 
 import apex.node.bench.AccuracyCommand;
+import apex.node.bench.ChatBench;
 import apex.node.bench.RunBench;
 import apex.node.chaos.ChaosCommand;
 import apex.runtime.config.ApexConfig;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
     IngestBench.class,
     AccuracyCommand.class,
     RunBench.class,
+    ChatBench.class,
     ChaosCommand.class,
 }, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {
