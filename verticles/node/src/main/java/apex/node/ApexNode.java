@@ -2,6 +2,7 @@ package apex.node;
 
 import apex.node.bench.AccuracyCommand;
 import apex.node.bench.ChatBench;
+import apex.node.bench.IdleBench;
 import apex.node.bench.RunBench;
 import apex.node.chaos.ChaosCommand;
 import apex.runtime.config.ApexConfig;
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
     AccuracyCommand.class,
     RunBench.class,
     ChatBench.class,
+    IdleBench.class,
     ChaosCommand.class,
 }, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {

@@ -63,13 +63,20 @@ public final class NodeProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!(Files.readString(log).contains(line) && (readyUrl == null || answers200(readyUrl)))) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see " + log);
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; the end of "
+            + log + ":\n" + tail(10));
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(name + " not up within " + timeout.toSeconds() + " s; see " + log);
       }
       Thread.sleep(200);
     }
+  }
+
+  /** The last {@code lines} lines of the log. */
+  private String tail(int lines) throws IOException {
+    List<String> all = Files.readAllLines(log);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   private static boolean answers200(URI url) {

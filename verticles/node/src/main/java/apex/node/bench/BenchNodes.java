@@ -59,6 +59,8 @@ final class BenchNodes implements AutoCloseable {
         sets.put("redis.url", services.redisUrl());
         sets.put("http.port", String.valueOf(i == 0 ? nodes.edgePort : 0));
         sets.put("node.id", "bench-" + layout.get(i).name());
+        // The inspector's default port (7001) may be another node's on this machine.
+        sets.put("inspector.port", String.valueOf(NodeProcess.freePort()));
         List<String> args = new ArrayList<>(List.of("apex.node.ApexNode", "node", "--profile", "test",
             "--verticles", layout.get(i).verticles()));
         if (count > 1) {

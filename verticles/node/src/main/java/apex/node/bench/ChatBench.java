@@ -23,16 +23,14 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Function;
 
 /**
  * {@code apex bench chat}: N WebSocket users at once, each logged in through the real REST login,
@@ -54,8 +52,6 @@ public final class ChatBench implements Callable<Integer> {
   static final int MAX_USERS = 2_000;
   /** Echo round trips each baseline client makes before the measured ones. */
   static final int ECHO_WARMUP = 20;
-  /** Runs of a user of its own before the measured load, so the nodes' JIT warm-up is in no figure. */
-  static final int WARMUP_RUNS = 20;
   private static final int WRITERS = 2;
 
   @Option(names = "--users", defaultValue = "200", description = "Concurrent users, 1 to 2000 (default 200).")
@@ -76,6 +72,11 @@ public final class ChatBench implements Callable<Integer> {
   @Option(names = "--echo-round-trips", defaultValue = "50",
       description = "Measured echo round trips per baseline client (default 50).")
   int echoRoundTrips;
+
+  @Option(names = "--warmup-runs", defaultValue = "20",
+      description = "Runs of one more user before the measured load, so the nodes' JIT warm-up is in no figure "
+          + "(default 20).")
+  int warmupRuns;
 
   @Option(names = "--max-minutes", defaultValue = "45", description = "Hard bound on the whole bench (default 45).")
   int maxMinutes;
@@ -135,6 +136,9 @@ public final class ChatBench implements Callable<Integer> {
     if (echoRoundTrips < 1 || echoRoundTrips > 10_000) {
       return "--echo-round-trips must be between 1 and 10000, got " + echoRoundTrips;
     }
+    if (warmupRuns < 1 || warmupRuns > 1_000) {
+      return "--warmup-runs must be between 1 and 1000, got " + warmupRuns;
+    }
     if (maxMinutes < 1 || maxMinutes > 180) {
       return "--max-minutes must be between 1 and 180, got " + maxMinutes;
     }
@@ -183,7 +187,7 @@ public final class ChatBench implements Callable<Integer> {
     ChatLoad load = new ChatLoad(users + 1);
     started.add(load);
     result.echo = echoBaseline(load);
-    Accounts accounts = null;
+    BenchAccounts accounts = null;
     for (int count : layouts()) {
       BenchNodes nodes = BenchNodes.start(count, services, nodeSettings(), work);
       started.add(nodes);
@@ -198,9 +202,10 @@ public final class ChatBench implements Callable<Integer> {
         AggregateCache cache = new AggregateCache(RedisStore.api(load.vertx(), config));
         Future.all(accounts.userIds().stream().map(cache::bump).toList()).await();
       }
-      List<String> tokens = accounts.login(rest);
-      say("warm-up: " + WARMUP_RUNS + " runs of one more user, not measured");
-      ChatLoad.Results warm = load.chat(nodes.edgePort(), List.of(accounts.warmupToken(rest)), WARMUP_RUNS);
+      List<String> tokens = new ArrayList<>(accounts.login(rest));
+      String warmupToken = tokens.remove(tokens.size() - 1); // the extra user
+      say("warm-up: " + warmupRuns + " runs of one more user, not measured");
+      ChatLoad.Results warm = load.chat(nodes.edgePort(), List.of(warmupToken), warmupRuns);
       if (warm.errorCount() > 0) {
         throw new IllegalStateException("the warm-up runs failed: " + warm.errors + "; see " + work);
       }
@@ -259,9 +264,9 @@ public final class ChatBench implements Callable<Integer> {
   }
 
   /** Signs the users (and the warm-up user) up and stores their usage; timed, not measured. */
-  private Accounts seed(RunBenchClient rest, ChatLoad load, ApexConfig config, ChatBenchReport result)
+  private BenchAccounts seed(RunBenchClient rest, ChatLoad load, ApexConfig config, ChatBenchReport result)
       throws Exception {
-    Accounts accounts = new Accounts(users + 1);
+    BenchAccounts accounts = new BenchAccounts("chat", users + 1);
     long start = System.nanoTime();
     accounts.signup(rest);
     result.signupSeconds = (System.nanoTime() - start) / 1e9;
@@ -283,7 +288,7 @@ public final class ChatBench implements Callable<Integer> {
   }
 
   private void say(String line) {
-    out.println("[" + LocalTime.now(ZoneOffset.UTC).withNano(0) + "] " + line);
+    out.println("[" + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + "] " + line);
   }
 
   /** Stops whatever is still running, the newest first. */
@@ -296,55 +301,5 @@ public final class ChatBench implements Callable<Integer> {
       }
     }
     started.clear();
-  }
-
-  /** The bench's accounts: signed up once, logged in once per layout; the last one is the warm-up user. */
-  static final class Accounts {
-    private final String password = UUID.randomUUID().toString(); // throw-away accounts, throw-away databases
-    private final List<String> emails = new ArrayList<>();
-    private final List<String> ids = new ArrayList<>();
-
-    Accounts(int count) {
-      String run = UUID.randomUUID().toString().substring(0, 8);
-      for (int i = 0; i < count; i++) {
-        emails.add("chat-" + run + "-" + i + "@example.com");
-      }
-    }
-
-    void signup(RunBenchClient rest) throws Exception {
-      ids.addAll(inParallel(email -> rest.signup(email, password)));
-    }
-
-    /** The measured users' access tokens, from {@code POST /api/auth/login}. */
-    List<String> login(RunBenchClient rest) throws Exception {
-      return inParallel(email -> rest.login(email, password).accessToken()).subList(0, emails.size() - 1);
-    }
-
-    String warmupToken(RunBenchClient rest) {
-      return rest.login(emails.get(emails.size() - 1), password).accessToken();
-    }
-
-    List<String> userIds() {
-      return ids;
-    }
-
-    /** The REST calls of every account, eight at a time (the node hashes passwords on its workers). */
-    private List<String> inParallel(Function<String, String> call)
-        throws Exception {
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      try {
-        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
-        for (String email : emails) {
-          answers.add(pool.submit(() -> call.apply(email)));
-        }
-        List<String> values = new ArrayList<>();
-        for (java.util.concurrent.Future<String> answer : answers) {
-          values.add(answer.get());
-        }
-        return values;
-      } finally {
-        pool.shutdownNow();
-      }
-    }
   }
 }
