@@ -5,6 +5,7 @@ import apex.data.demo.DemoUsageGenerator;
 import apex.data.usage.AggregateCache;
 import apex.data.usage.UsageWriter;
 import apex.node.NodeProcess;
+import apex.node.Watchdog;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.devservices.DevServices;
 import apex.runtime.pricing.PricingCatalog;
@@ -48,7 +49,7 @@ import java.util.concurrent.Callable;
     description = "N concurrent WebSocket users running analyses on one node or a three-node cluster, "
         + "beside a bare Vert.x WebSocket echo baseline.")
 public final class ChatBench implements Callable<Integer> {
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_USAGE = BenchCommandLine.EXIT_USAGE;
   static final int MAX_USERS = 2_000;
   /** Echo round trips each baseline client makes before the measured ones. */
   static final int ECHO_WARMUP = 20;
@@ -100,13 +101,7 @@ public final class ChatBench implements Callable<Integer> {
 
   /** Parses {@code args} and runs the benchmark: 0 ran, 1 broke, 2 bad command line. */
   static int run(PrintStream out, String... args) {
-    CommandLine cli = new CommandLine(new ChatBench(out));
-    cli.setParameterExceptionHandler((e, a) -> {
-      System.err.println("apex bench chat: " + e.getMessage());
-      e.getCommandLine().usage(System.err);
-      return EXIT_USAGE;
-    });
-    return cli.execute(args);
+    return BenchCommandLine.execute("apex bench chat", new ChatBench(out), args);
   }
 
   /** The layouts asked for, in order: 1, 3 or both. */
@@ -158,7 +153,7 @@ public final class ChatBench implements Callable<Integer> {
     }
     Thread cleanup = new Thread(this::stopAll, "apex-bench-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
-    Thread watchdog = BenchWatchdog.start("apex bench chat", maxMinutes);
+    Thread watchdog = Watchdog.start("apex bench chat", maxMinutes);
     try {
       work = work != null ? Files.createDirectories(work) : Files.createTempDirectory("apex-bench-chat");
       out.println("node logs in " + work);

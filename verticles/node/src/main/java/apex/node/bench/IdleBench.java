@@ -1,6 +1,7 @@
 package apex.node.bench;
 
 import apex.node.NodeProcess;
+import apex.node.Watchdog;
 import apex.runtime.devservices.DevServices;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocket;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Command(name = "bench-idle", mixinStandardHelpOptions = true,
     description = "Open N authenticated idle WebSockets to one node; its heap and RSS before and with them open.")
 public final class IdleBench implements Callable<Integer> {
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_USAGE = BenchCommandLine.EXIT_USAGE;
   static final double RSS_TARGET_BYTES = 1024.0 * 1024 * 1024;
   static final int TARGET_SOCKETS = 10_000;
   /** Below the 20,000 open files a process may have here, leaving room for the JVM's own. */
@@ -71,13 +72,7 @@ public final class IdleBench implements Callable<Integer> {
 
   /** Parses {@code args} and runs the benchmark: 0 ran, 1 broke, 2 bad command line. */
   static int run(PrintStream out, String... args) {
-    CommandLine cli = new CommandLine(new IdleBench(out));
-    cli.setParameterExceptionHandler((e, a) -> {
-      System.err.println("apex bench idle: " + e.getMessage());
-      e.getCommandLine().usage(System.err);
-      return EXIT_USAGE;
-    });
-    return cli.execute(args);
+    return BenchCommandLine.execute("apex bench idle", new IdleBench(out), args);
   }
 
   /** What is wrong with the command line beyond what picocli checks, or null. */
@@ -104,7 +99,7 @@ public final class IdleBench implements Callable<Integer> {
       System.err.println("apex bench idle: " + problem);
       return EXIT_USAGE;
     }
-    Thread watchdog = BenchWatchdog.start("apex bench idle", maxMinutes);
+    Thread watchdog = Watchdog.start("apex bench idle", maxMinutes);
     try {
       work = work != null ? Files.createDirectories(work) : Files.createTempDirectory("apex-bench-idle");
       out.println("node log in " + work);

@@ -1,13 +1,13 @@
-package apex.node.bench;
+package apex.node;
 
 import java.time.Duration;
 
-/** A benchmark's bound: past it the JVM exits with 1, and the bench's shutdown hook stops what it started. */
-final class BenchWatchdog {
-  private BenchWatchdog() {}
+/** A harness's bound (benches, chaos): past it the JVM exits with 1, and the bench's shutdown hook stops what it started. */
+public final class Watchdog {
+  private Watchdog() {}
 
   /** Starts the bound; interrupt the returned thread once the bench is done. */
-  static Thread start(String command, int maxMinutes) {
+  public static Thread start(String command, int maxMinutes) {
     Thread watchdog = new Thread(() -> {
       try {
         Thread.sleep(Duration.ofMinutes(maxMinutes).toMillis());
@@ -16,7 +16,7 @@ final class BenchWatchdog {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "apex-bench-watchdog");
+    }, command + " watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
     return watchdog;
