@@ -159,6 +159,8 @@ final class ChatLoad implements AutoCloseable {
     private int left;
     private int made;
     private String clientMsgId;
+    /** The current run's id, from its run_accepted; events of a run the client gave up on are not its. */
+    private String runId;
     private long sentNanos;
     private boolean agentSeen;
     private long timer = -1;
@@ -189,6 +191,7 @@ final class ChatLoad implements AutoCloseable {
       }
       left--;
       clientMsgId = "bench-" + UUID.randomUUID();
+      runId = null;
       agentSeen = false;
       timer = vertx.setTimer(RUN_WAIT_MS, t -> {
         results.error("timeout (no run end within " + RUN_WAIT_MS / 1000 + " s)");
@@ -208,6 +211,11 @@ final class ChatLoad implements AutoCloseable {
         results.deliveryMs.add((double) (nowMillis - Instant.parse(ts).toEpochMilli()));
       }
       boolean current = clientMsgId.equals(frame.getString("client_msg_id", frame.getString("ref")));
+      if ("run_accepted".equals(type) && current) {
+        runId = frame.getString("run_id");
+      } else if (frame.containsKey("seq") && !frame.getString("run_id").equals(runId)) {
+        return; // a run this user no longer waits for (it timed out here)
+      }
       double ms = (now - sentNanos) / 1e6;
       switch (type) {
         case "run_accepted" -> {
