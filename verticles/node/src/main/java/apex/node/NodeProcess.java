@@ -113,6 +113,17 @@ public final class NodeProcess implements AutoCloseable {
     return procStatus("VmHWM:");
   }
 
+  /**
+   * CPU time the process has used so far, user and system, in seconds: fields 14 and 15 of
+   * {@code /proc/<pid>/stat}, in clock ticks of 1/100 s (Linux's USER_HZ).
+   */
+  public double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+    // The command name (field 2) may hold spaces; the fields after it start past its ')'.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
   private long procStatus(String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
       if (line.startsWith(field)) {

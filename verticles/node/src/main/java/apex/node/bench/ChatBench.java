@@ -208,16 +208,18 @@ public final class ChatBench implements Callable<Integer> {
       ChatBenchReport.Layout measured = result.layout(nodes.processes());
       measured.loadBefore = LoadAverage.now();
       List<HeapGauge> gauges = new ArrayList<>();
+      List<Double> cpuBefore = new ArrayList<>();
       for (NodeProcess node : nodes.processes()) {
         gauges.add(HeapGauge.sample(node.pid()));
+        cpuBefore.add(node.cpuSeconds());
       }
       measured.results = load.chat(nodes.edgePort(), tokens, runsPerUser);
       measured.loadAfter = LoadAverage.now();
       for (int i = 0; i < gauges.size(); i++) {
         NodeProcess node = nodes.processes().get(i);
         gauges.get(i).close();
-        measured.memory.add(new ChatBenchReport.Memory(node.name(), gauges.get(i).peakBytes(), node.peakRssBytes(),
-            node.rssBytes()));
+        measured.use.add(new ChatBenchReport.NodeUse(node.name(), node.cpuSeconds() - cpuBefore.get(i),
+            gauges.get(i).peakBytes(), node.peakRssBytes(), node.rssBytes()));
       }
       say(measured.results.firstRunMs.size() + measured.results.laterRunMs.size() + " runs completed, errors "
           + measured.results.errors);

@@ -23,8 +23,11 @@ final class ChatBenchReport {
   static final int TARGET_ROWS = 100_000;
   private static final double MIB = 1024 * 1024;
 
-  /** One node's memory: peak heap used (jstat, sampled each second), peak RSS (VmHWM) and RSS at the end. */
-  record Memory(String node, long peakHeapBytes, long peakRssBytes, long endRssBytes) {}
+  /**
+   * One node during the load: CPU seconds used, peak heap used (jstat, sampled each second), peak RSS
+   * (VmHWM) and RSS at the end.
+   */
+  record NodeUse(String node, double cpuSeconds, long peakHeapBytes, long peakRssBytes, long endRssBytes) {}
 
   /** One layout's measured load. */
   static final class Layout {
@@ -33,7 +36,7 @@ final class ChatBenchReport {
     double loadBefore;
     double loadAfter;
     ChatLoad.Results results;
-    final List<Memory> memory = new ArrayList<>();
+    final List<NodeUse> use = new ArrayList<>();
 
     Layout(int nodes, String description) {
       this.nodes = nodes;
@@ -98,11 +101,13 @@ final class ChatBenchReport {
               + "errors: %s; load average %.2f before, %.2f after.%n%n", layout.description,
           r.completedMs().size(), r.elapsedNanos / 1e9, r.runsPerSecond(),
           r.errors.isEmpty() ? "none" : r.errors.toString(), layout.loadBefore, layout.loadAfter));
-      md.append("| node | peak heap used (MiB) | peak RSS (MiB) | RSS at the end (MiB) |\n");
-      md.append("|---|---:|---:|---:|\n");
-      for (Memory m : layout.memory) {
-        md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", m.node(), m.peakHeapBytes() / MIB,
-            m.peakRssBytes() / MIB, m.endRssBytes() / MIB));
+      md.append("| node | CPU during the load (s) | CPU per completed run (ms) | peak heap used (MiB) "
+          + "| peak RSS (MiB) | RSS at the end (MiB) |\n");
+      md.append("|---|---:|---:|---:|---:|---:|\n");
+      for (NodeUse n : layout.use) {
+        md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.0f | %.0f | %.0f |%n", n.node(), n.cpuSeconds(),
+            1000 * n.cpuSeconds() / Math.max(1, r.completedMs().size()), n.peakHeapBytes() / MIB,
+            n.peakRssBytes() / MIB, n.endRssBytes() / MIB));
       }
       md.append('\n');
     }
