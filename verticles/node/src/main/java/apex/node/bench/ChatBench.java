@@ -206,23 +206,8 @@ public final class ChatBench implements Callable<Integer> {
       }
       say(users + " users × " + runsPerUser + " runs …");
       ChatBenchReport.Layout measured = result.layout(nodes.processes());
-      measured.loadBefore = LoadAverage.now();
-      List<HeapGauge> gauges = new ArrayList<>();
-      List<Double> cpuBefore = new ArrayList<>();
-      for (NodeProcess node : nodes.processes()) {
-        gauges.add(HeapGauge.sample(node.pid()));
-        cpuBefore.add(node.cpuSeconds());
-      }
-      measured.results = load.chat(nodes.edgePort(), tokens, runsPerUser);
-      measured.loadAfter = LoadAverage.now();
-      for (int i = 0; i < gauges.size(); i++) {
-        NodeProcess node = nodes.processes().get(i);
-        gauges.get(i).close();
-        measured.use.add(new ChatBenchReport.NodeUse(node.name(), node.cpuSeconds() - cpuBefore.get(i),
-            gauges.get(i).peakBytes(), node.peakRssBytes(), node.rssBytes()));
-      }
-      say(measured.results.firstRunMs.size() + measured.results.laterRunMs.size() + " runs completed, errors "
-          + measured.results.errors);
+      measureLoad(load, nodes, tokens, measured);
+      say(measured.results.completedMs().size() + " runs completed, errors " + measured.results.errors);
       started.remove(rest);
       rest.close();
       started.remove(nodes);
@@ -230,6 +215,26 @@ public final class ChatBench implements Callable<Integer> {
     }
     result.loadAfter = LoadAverage.now();
     return result;
+  }
+
+  /** The users' runs on {@code nodes}, with each node's CPU, heap and RSS taken around them. */
+  private void measureLoad(ChatLoad load, BenchNodes nodes, List<String> tokens, ChatBenchReport.Layout measured)
+      throws IOException {
+    measured.loadBefore = LoadAverage.now();
+    List<HeapGauge> gauges = new ArrayList<>();
+    List<Double> cpuBefore = new ArrayList<>();
+    for (NodeProcess node : nodes.processes()) {
+      gauges.add(HeapGauge.sample(node.pid()));
+      cpuBefore.add(node.cpuSeconds());
+    }
+    measured.results = load.chat(nodes.edgePort(), tokens, runsPerUser);
+    measured.loadAfter = LoadAverage.now();
+    for (int i = 0; i < gauges.size(); i++) {
+      NodeProcess node = nodes.processes().get(i);
+      gauges.get(i).close();
+      measured.use.add(new ChatBenchReport.NodeUse(node.name(), node.cpuSeconds() - cpuBefore.get(i),
+          gauges.get(i).peakBytes(), node.peakRssBytes(), node.rssBytes()));
+    }
   }
 
   /** The echo server in a JVM of its own, the same number of clients, warm-up round trips first. */

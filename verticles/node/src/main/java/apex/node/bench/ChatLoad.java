@@ -75,7 +75,7 @@ final class ChatLoad implements AutoCloseable {
    * {@code connection_ready}; frames after that go to whatever handler the caller sets.
    */
   Future<WebSocket> openReady(int port, String accessToken) {
-    return connect(RunBenchClient.wsOptions(port, accessToken)).compose(socket -> {
+    return client.connect(RunBenchClient.wsOptions(port, accessToken)).compose(socket -> {
       Promise<WebSocket> ready = Promise.promise();
       socket.textMessageHandler(text -> {
         JsonObject frame = new JsonObject(text);
@@ -88,10 +88,6 @@ final class ChatLoad implements AutoCloseable {
       socket.closeHandler(v -> ready.tryFail("closed before connection_ready: " + socket.closeStatusCode()));
       return ready.future();
     });
-  }
-
-  private Future<WebSocket> connect(WebSocketConnectOptions options) {
-    return client.connect(options);
   }
 
   /** Each token's user makes {@code runs} runs back to back, all users at once. */
@@ -116,7 +112,7 @@ final class ChatLoad implements AutoCloseable {
     long start = System.nanoTime();
     List<Future<Void>> all = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      all.add(connect(options).compose(socket -> echoLoop(socket, roundTrips, results)));
+      all.add(client.connect(options).compose(socket -> echoLoop(socket, roundTrips, results)));
     }
     Future.join(all).otherwiseEmpty().await();
     results.elapsedNanos = System.nanoTime() - start;
