@@ -25,7 +25,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +53,7 @@ public final class ChatBench implements Callable<Integer> {
   /** Echo round trips each baseline client makes before the measured ones. */
   static final int ECHO_WARMUP = 20;
   private static final int WRITERS = 2;
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   @Option(names = "--users", defaultValue = "200", description = "Concurrent users, 1 to 2000 (default 200).")
   int users;
@@ -290,7 +290,7 @@ public final class ChatBench implements Callable<Integer> {
   }
 
   private void say(String line) {
-    out.println("[" + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + "] " + line);
+    out.println("[" + LocalTime.now(ZoneOffset.UTC).format(CLOCK) + "] " + line);
   }
 
   /** Stops whatever is still running, the newest first. */

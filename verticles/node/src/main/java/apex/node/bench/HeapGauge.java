@@ -39,7 +39,8 @@ final class HeapGauge implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines = new BufferedReader(
+        new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
       String header = lines.readLine();
       for (String line = lines.readLine(); header != null && line != null; line = lines.readLine()) {
         if (!line.startsWith(" S0C") && !line.isBlank()) {

@@ -124,10 +124,9 @@ public final class IdleBench implements Callable<Integer> {
       BenchAccounts accounts = new BenchAccounts("idle", users);
       accounts.signup(rest);
       List<String> tokens = accounts.login(rest);
-      long heapBefore = HeapGauge.afterFullGc(node.pid());
-      long rssBefore = node.rssBytes();
+      Reading before = Reading.of(node);
       out.printf(Locale.ROOT, "before: heap after GC %.1f MiB, RSS %.1f MiB; opening %,d sockets …%n",
-          heapBefore / MIB, rssBefore / MIB, sockets);
+          before.heapBytes() / MIB, before.rssBytes() / MIB, sockets);
       List<WebSocket> open = Collections.synchronizedList(new ArrayList<>());
       AtomicInteger closed = new AtomicInteger();
       long start = System.nanoTime();
@@ -136,14 +135,9 @@ public final class IdleBench implements Callable<Integer> {
       out.printf(Locale.ROOT, "%,d sockets open in %.1f s (%d failed); holding them %d s …%n", open.size(),
           openSeconds, failures.size(), holdSeconds);
       Thread.sleep(holdSeconds * 1000L);
-      long heapWith = HeapGauge.afterFullGc(node.pid());
-      long rssWith = node.rssBytes();
-      long rssPeak = node.peakRssBytes();
+      Reading with = Reading.of(node);
       int stillOpen = open.size() - closed.get();
-      double loadAfter = LoadAverage.now();
-      String report = report(loadBefore, loadAfter, openSeconds, failures, stillOpen, heapBefore, heapWith,
-          rssBefore, rssWith, rssPeak);
-      out.println(report);
+      out.println(report(loadBefore, openSeconds, failures, stillOpen, before, with, node.peakRssBytes()));
       Future.join(open.stream().map(WebSocket::close).toList()).otherwiseEmpty().await();
     }
   }
@@ -164,23 +158,32 @@ public final class IdleBench implements Callable<Integer> {
     return failures;
   }
 
-  private String report(double loadBefore, double loadAfter, double openSeconds, List<String> failures, int stillOpen,
-                        long heapBefore, long heapWith, long rssBefore, long rssWith, long rssPeak) {
+  /** The node's heap after a full collection and its RSS, at one moment. */
+  private record Reading(long heapBytes, long rssBytes) {
+    static Reading of(NodeProcess node) throws IOException, InterruptedException {
+      return new Reading(HeapGauge.afterFullGc(node.pid()), node.rssBytes());
+    }
+  }
+
+  private String report(double loadBefore, double openSeconds, List<String> failures, int stillOpen, Reading before,
+                        Reading with, long rssPeak) {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT, "%n## Idle sockets, %s%n%n", LocalDate.now(ZoneOffset.UTC)));
     md.append(String.format(Locale.ROOT, "%,d sockets (%d accounts) opened in %.1f s, %d failed%s; %,d still open "
             + "after %d s; load average %.2f before, %.2f after.%n%n", sockets, users, openSeconds, failures.size(),
-        failures.isEmpty() ? "" : " (first: " + failures.get(0) + ")", stillOpen, holdSeconds, loadBefore, loadAfter));
+        failures.isEmpty() ? "" : " (first: " + failures.get(0) + ")", stillOpen, holdSeconds, loadBefore,
+        LoadAverage.now()));
     md.append("| node | before | with the sockets | per socket |\n|---|---:|---:|---:|\n");
     int n = Math.max(stillOpen, 1);
     md.append(String.format(Locale.ROOT, "| heap after full GC | %.1f MiB | %.1f MiB | %,.0f bytes |%n",
-        heapBefore / MIB, heapWith / MIB, (heapWith - heapBefore) / (double) n));
+        before.heapBytes() / MIB, with.heapBytes() / MIB, (with.heapBytes() - before.heapBytes()) / (double) n));
     md.append(String.format(Locale.ROOT, "| RSS | %.1f MiB | %.1f MiB (peak %.1f) | %,.0f bytes |%n",
-        rssBefore / MIB, rssWith / MIB, rssPeak / MIB, (rssWith - rssBefore) / (double) n));
+        before.rssBytes() / MIB, with.rssBytes() / MIB, rssPeak / MIB,
+        (with.rssBytes() - before.rssBytes()) / (double) n));
     boolean comparable = sockets >= TARGET_SOCKETS && stillOpen >= TARGET_SOCKETS;
     md.append(String.format(Locale.ROOT, "%nTarget: %,d idle sockets under 1 GiB RSS: %s (%.1f MiB with %,d open)%n",
-        TARGET_SOCKETS, (rssWith < RSS_TARGET_BYTES ? "met" : "MISSED")
-            + (comparable ? "" : " at this size (the target's size was not run)"), rssWith / MIB, stillOpen));
+        TARGET_SOCKETS, (with.rssBytes() < RSS_TARGET_BYTES ? "met" : "MISSED")
+            + (comparable ? "" : " at this size (the target's size was not run)"), with.rssBytes() / MIB, stillOpen));
     return md.toString();
   }
 }
