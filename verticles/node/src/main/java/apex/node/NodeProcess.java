@@ -37,15 +37,14 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * {@code java} with this JVM's flags except its heap size and agents (the child gets {@code jvmOptions}
-   * instead), this JVM's classpath, then {@code mainClassAndArgs}.
+   * {@code java} with this JVM's flags except its heap size and agents (the child keeps the JVM's
+   * defaults), this JVM's classpath, then {@code mainClassAndArgs}.
    */
-  public static List<String> javaCommand(List<String> jvmOptions, List<String> mainClassAndArgs) {
+  public static List<String> javaCommand(List<String> mainClassAndArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.addAll(mainClassAndArgs);
     return command;
@@ -97,10 +96,6 @@ public final class NodeProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
-  }
-
-  public Path log() {
-    return log;
   }
 
   /** Resident set size now ({@code VmRSS}), in bytes. */

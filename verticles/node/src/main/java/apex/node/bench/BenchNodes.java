@@ -71,7 +71,7 @@ final class BenchNodes implements AutoCloseable {
         }
         sets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
         String name = layout.get(i).name();
-        nodes.processes.add(NodeProcess.start(name, NodeProcess.javaCommand(List.of(), args),
+        nodes.processes.add(NodeProcess.start(name, NodeProcess.javaCommand(args),
             work.resolve(name + ".log")));
       }
       for (NodeProcess node : nodes.processes) {

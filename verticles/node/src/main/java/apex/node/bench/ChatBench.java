@@ -240,7 +240,7 @@ public final class ChatBench implements Callable<Integer> {
   /** The echo server in a JVM of its own, the same number of clients, warm-up round trips first. */
   private ChatLoad.Results echoBaseline(ChatLoad load) throws IOException, InterruptedException {
     int port = NodeProcess.freePort();
-    try (NodeProcess echo = NodeProcess.start("echo", NodeProcess.javaCommand(List.of(),
+    try (NodeProcess echo = NodeProcess.start("echo", NodeProcess.javaCommand(
         List.of(EchoServer.class.getName(), String.valueOf(port))), work.resolve("echo.log"))) {
       echo.awaitUp(EchoServer.UP_LINE, null, Duration.ofSeconds(60));
       say("echo baseline: " + users + " clients × " + echoRoundTrips + " round trips (after " + ECHO_WARMUP + ")");
