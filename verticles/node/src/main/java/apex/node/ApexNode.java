@@ -1,6 +1,8 @@
 package apex.node;
 
 import apex.node.bench.AccuracyCommand;
+import apex.node.bench.ChatBench;
+import apex.node.bench.IdleBench;
 import apex.node.bench.RunBench;
 import apex.node.chaos.ChaosCommand;
 import apex.runtime.config.ApexConfig;
@@ -28,6 +30,8 @@ import java.util.concurrent.CountDownLatch;
     IngestBench.class,
     AccuracyCommand.class,
     RunBench.class,
+    ChatBench.class,
+    IdleBench.class,
     ChaosCommand.class,
 }, description = "Apex: where your AI money goes, and what to change.")
 public final class ApexNode {

@@ -49,7 +49,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench-run", mixinStandardHelpOptions = true,
     description = "Time full analysis runs over generated usage (cold and cached) beside the same SQL in psql.")
 public final class RunBench implements Callable<Integer> {
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_USAGE = BenchCommandLine.EXIT_USAGE;
   static final String QUESTION = "Analyze my AI costs for the last 30 days";
   static final int WINDOW_DAYS = 30;
   static final double TARGET_MS = 1_500;
@@ -86,13 +86,7 @@ public final class RunBench implements Callable<Integer> {
 
   /** Parses {@code args} and runs the benchmark: 0 done, 1 failed, 2 bad command line. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new RunBench());
-    cli.setParameterExceptionHandler((e, a) -> {
-      System.err.println("apex bench run: " + e.getMessage());
-      e.getCommandLine().usage(System.err);
-      return EXIT_USAGE;
-    });
-    return cli.execute(args);
+    return BenchCommandLine.execute("apex bench run", new RunBench(), args);
   }
 
   /** What is wrong with the command line beyond what picocli checks, or null. */

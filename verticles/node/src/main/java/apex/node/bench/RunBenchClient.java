@@ -79,8 +79,7 @@ final class RunBenchClient implements AutoCloseable {
    * the connection drops is tried again, twice at most, and said so.
    */
   void connect(String accessToken) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/ws").addSubProtocol("bearer." + accessToken);
+    WebSocketConnectOptions options = wsOptions(port, accessToken);
     for (int attempt = 1; socket == null; attempt++) {
       try {
         // Handlers go on in the connect callback, before any frame is read.
@@ -99,6 +98,12 @@ final class RunBenchClient implements AutoCloseable {
     if (!"connection_ready".equals(ready.getString("type"))) {
       throw new IllegalStateException("expected connection_ready, got " + ready.encode());
     }
+  }
+
+  /** {@code /ws} on 127.0.0.1:{@code port}, authenticated by the {@code bearer.<jwt>} subprotocol. */
+  static WebSocketConnectOptions wsOptions(int port, String accessToken) {
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .addSubProtocol("bearer." + accessToken);
   }
 
   /** Sends {@code question} and times it from the send to the run's last frame. */

@@ -1,11 +1,10 @@
 package apex.node.chaos;
 
+import apex.node.NodeProcess;
 import apex.runtime.devservices.DevServices;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -84,7 +82,7 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private void add(String name, String verticles, boolean edge, String tag) throws IOException {
-    nodes.put(name, new Node(name, verticles, freePort(), edge ? freePort() : 0, "chaos-" + name + "-" + tag));
+    nodes.put(name, new Node(name, verticles, NodeProcess.freePort(), edge ? NodeProcess.freePort() : 0, "chaos-" + name + "-" + tag));
   }
 
   String clusterName() {
@@ -232,22 +230,6 @@ final class ChaosCluster implements AutoCloseable {
   /** Node starts after the first of each. */
   int restarts() {
     return restarts;
-  }
-
-  /**
-   * A free port below Linux's ephemeral range (32768–60999): a node keeps its ports across restarts,
-   * and a port from that range may meanwhile be taken by an outgoing connection of another process.
-   */
-  private static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        return socket.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port between 20000 and 32000 on 127.0.0.1");
   }
 
   /** Every node still running is stopped (SIGTERM, then SIGKILL), then Redis and PostgreSQL. */

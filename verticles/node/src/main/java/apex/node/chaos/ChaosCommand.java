@@ -2,6 +2,7 @@ package apex.node.chaos;
 
 import apex.data.demo.DemoUsageGenerator;
 import apex.data.demo.UsageCsv;
+import apex.node.Watchdog;
 import apex.runtime.pricing.PricingCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -130,17 +131,7 @@ public final class ChaosCommand implements Callable<Integer> {
     work = work != null ? Files.createDirectories(work) : Files.createTempDirectory("apex-chaos");
     Thread cleanup = new Thread(this::shutdown, "apex-chaos-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(Duration.ofMinutes(maxMinutes).toMillis());
-        System.err.println("apex chaos: not done within --max-minutes " + maxMinutes + "; stopping everything");
-        System.exit(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "apex-chaos-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    Thread watchdog = Watchdog.start("apex chaos", maxMinutes);
     Vertx vertx = Vertx.vertx();
     try {
       say("logs of the nodes in " + work);
