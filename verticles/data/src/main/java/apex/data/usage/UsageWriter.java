@@ -7,9 +7,13 @@ import io.vertx.core.WorkerExecutor;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -26,6 +30,9 @@ public class UsageWriter {
 
   /** Records per {@link OpenUpload#append} that callers batch by: one COPY write each. */
   public static final int CHUNK_SIZE = 10_000;
+  /** Uploads of at least this many rows refresh the rollups' statistics once committed. */
+  static final int ANALYZE_AFTER_ROWS = 50_000;
+  private static final Logger LOG = LoggerFactory.getLogger(UsageWriter.class);
 
   private static final String INSERT_UPLOAD = "INSERT INTO usage.uploads (id, user_id, source, rows) VALUES (?, ?, ?, 0)";
 
@@ -148,8 +155,25 @@ public class UsageWriter {
           finish.executeUpdate();
         }
         conn.commit();
+        if (rows >= ANALYZE_AFTER_ROWS) {
+          analyze();
+        }
         return new Upload(uploadId, rows);
       });
+    }
+
+    /**
+     * A large upload changes the rollups' statistics more than autovacuum has caught up with when the
+     * user asks right after it: without fresh statistics the planner picked a plan that took the
+     * duplicate-prompt analysis of a 1M-row upload from 0.2 s to 1.5 s. The upload is stored either way.
+     */
+    private void analyze() {
+      try (Statement analyze = conn.createStatement()) {
+        conn.setAutoCommit(true);
+        analyze.execute("ANALYZE usage.usage_hourly, usage.usage_histograms, usage.prompt_repeats");
+      } catch (SQLException e) {
+        LOG.warn("upload {} stored; its tables' statistics were not refreshed: {}", uploadId, e.getMessage());
+      }
     }
 
     /** Rolls back; nothing to do once the upload has finished (a failed commit has rolled back already). */

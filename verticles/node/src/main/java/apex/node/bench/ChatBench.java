@@ -58,8 +58,13 @@ public final class ChatBench implements Callable<Integer> {
   @Option(names = "--users", defaultValue = "200", description = "Concurrent users, 1 to 2000 (default 200).")
   int users;
 
-  @Option(names = "--runs-per-user", defaultValue = "5", description = "Runs each user makes back to back (default 5).")
+  @Option(names = "--runs-per-user", defaultValue = "5", description = "Runs each user makes (default 5).")
   int runsPerUser;
+
+  @Option(names = "--think-ms", defaultValue = "0",
+      description = "A user's pause between a run's end and its next question, 0 to 600000 (default 0: back to back, "
+          + "the node saturated; a pause measures the times below saturation).")
+  long thinkMs;
 
   @Option(names = "--rows-per-user", defaultValue = "100000",
       description = "Generated usage rows of each user over 30 days (default 100,000).")
@@ -122,6 +127,9 @@ public final class ChatBench implements Callable<Integer> {
     if (runsPerUser < 1 || runsPerUser > 1_000) {
       return "--runs-per-user must be between 1 and 1000, got " + runsPerUser;
     }
+    if (thinkMs < 0 || thinkMs > 600_000) {
+      return "--think-ms must be between 0 and 600000, got " + thinkMs;
+    }
     if (rowsPerUser < RunBench.WINDOW_DAYS || rowsPerUser > 1_000_000) {
       return "--rows-per-user must be between " + RunBench.WINDOW_DAYS + " and 1000000, got " + rowsPerUser;
     }
@@ -175,7 +183,7 @@ public final class ChatBench implements Callable<Integer> {
   }
 
   private ChatBenchReport measure() throws Exception {
-    ChatBenchReport result = new ChatBenchReport(users, runsPerUser, rowsPerUser);
+    ChatBenchReport result = new ChatBenchReport(users, runsPerUser, rowsPerUser, thinkMs);
     result.loadBefore = LoadAverage.now();
     DevServices services = DevServices.startEphemeral();
     started.add(services);
@@ -200,7 +208,7 @@ public final class ChatBench implements Callable<Integer> {
       List<String> tokens = new ArrayList<>(accounts.login(rest));
       String warmupToken = tokens.remove(tokens.size() - 1); // the extra user
       say("warm-up: " + warmupRuns + " runs of one more user, not measured");
-      ChatLoad.Results warm = load.chat(nodes.edgePort(), List.of(warmupToken), warmupRuns);
+      ChatLoad.Results warm = load.chat(nodes.edgePort(), List.of(warmupToken), warmupRuns, 0);
       if (warm.errorCount() > 0) {
         throw new IllegalStateException("the warm-up runs failed: " + warm.errors + "; see " + work);
       }
@@ -227,7 +235,7 @@ public final class ChatBench implements Callable<Integer> {
       gauges.add(HeapGauge.sample(node.pid()));
       cpuBefore.add(node.cpuSeconds());
     }
-    measured.results = load.chat(nodes.edgePort(), tokens, runsPerUser);
+    measured.results = load.chat(nodes.edgePort(), tokens, runsPerUser, thinkMs);
     measured.loadAfter = LoadAverage.now();
     for (int i = 0; i < gauges.size(); i++) {
       NodeProcess node = nodes.processes().get(i);

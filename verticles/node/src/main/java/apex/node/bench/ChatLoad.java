@@ -90,8 +90,11 @@ final class ChatLoad implements AutoCloseable {
     });
   }
 
-  /** Each token's user makes {@code runs} runs back to back, all users at once. */
-  Results chat(int port, List<String> accessTokens, int runs) {
+  /**
+   * Each token's user makes {@code runs} runs, all users at once, pausing {@code thinkMs} after each
+   * run's end before its next question (0: back to back).
+   */
+  Results chat(int port, List<String> accessTokens, int runs, long thinkMs) {
     Results results = new Results();
     long start = System.nanoTime();
     List<Future<Void>> users = accessTokens.stream().map(token -> openReady(port, token)
@@ -99,7 +102,7 @@ final class ChatLoad implements AutoCloseable {
           results.error("connect: " + e.getMessage());
           return Future.failedFuture(e);
         })
-        .compose(socket -> new ChatUser(socket, runs, results).done())).toList();
+        .compose(socket -> new ChatUser(socket, runs, thinkMs, results).done())).toList();
     Future.join(users).otherwiseEmpty().await();
     results.elapsedNanos = System.nanoTime() - start;
     return results;
@@ -152,6 +155,7 @@ final class ChatLoad implements AutoCloseable {
     private final WebSocket socket;
     private final Results results;
     private final Promise<Void> done = Promise.promise();
+    private final long thinkMs;
     private int left;
     private int made;
     private String clientMsgId;
@@ -161,9 +165,10 @@ final class ChatLoad implements AutoCloseable {
     private boolean agentSeen;
     private long timer = -1;
 
-    ChatUser(WebSocket socket, int runs, Results results) {
+    ChatUser(WebSocket socket, int runs, long thinkMs, Results results) {
       this.socket = socket;
       this.left = runs;
+      this.thinkMs = thinkMs;
       this.results = results;
       socket.textMessageHandler(this::frame);
       socket.closeHandler(v -> {
@@ -246,7 +251,11 @@ final class ChatLoad implements AutoCloseable {
         into.add(ms);
       }
       vertx.cancelTimer(timer);
-      ask();
+      if (thinkMs > 0 && left > 0) {
+        timer = vertx.setTimer(thinkMs, t -> ask());
+      } else {
+        ask();
+      }
     }
 
     private void finish() {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code apex bench chat} and {@code apex bench idle}, small: a node JVM from this test's classpath,
- * three users, one run each. Asserts that every figure was measured and nothing failed, never a time.
+ * three users, two runs each with a pause between them. Asserts that every figure was measured and nothing failed, never a time.
  */
 class ChatBenchTest {
   @TempDir
@@ -26,17 +26,19 @@ class ChatBenchTest {
     Path report = dir.resolve("chat.md");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     int code = ChatBench.run(new PrintStream(printed, true, StandardCharsets.UTF_8), "--users", "3",
-        "--runs-per-user", "1", "--rows-per-user", "300", "--echo-round-trips", "5", "--warmup-runs", "1",
+        "--runs-per-user", "2", "--think-ms", "200", "--rows-per-user", "300", "--echo-round-trips", "5",
+        "--warmup-runs", "1",
         "--report", report.toString(), "--work", dir.resolve("work").toString());
     String output = printed.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, output);
     String markdown = Files.readString(report);
     assertEquals(5 * 3, count(markdown, "echo baseline: WebSocket round trip"), markdown);
-    assertEquals(3, count(markdown, "user_message → run_accepted (1 node)"), markdown);
-    assertEquals(3, count(markdown, "user_message → first agent_started (1 node)"), markdown);
-    assertEquals(3, count(markdown, "run completion, all runs (1 node)"), markdown);
-    assertTrue(count(markdown, "event delivery, `ts` → client (1 node)") >= 3 * 5, markdown);
-    assertTrue(markdown.contains("3 runs completed") && markdown.contains("errors: none"), markdown);
+    assertEquals(6, count(markdown, "user_message → run_accepted (1 node)"), markdown);
+    assertEquals(6, count(markdown, "user_message → first agent_started (1 node)"), markdown);
+    assertEquals(6, count(markdown, "run completion, all runs (1 node)"), markdown);
+    assertTrue(count(markdown, "event delivery, `ts` → client (1 node)") >= 6 * 5, markdown);
+    assertTrue(markdown.contains("6 runs completed") && markdown.contains("errors: none"), markdown);
+    assertTrue(markdown.contains("200 ms between a run's end and the next question"), markdown);
     assertTrue(markdown.lines().anyMatch(l -> l.matches("\\| node( \\| [0-9.]+){5} \\|") && !l.contains("| 0 |")),
         "the node's heap and RSS: " + markdown);
     assertTrue(markdown.contains("first agent_started p99 at most 3× the echo p99: "), markdown);
@@ -45,7 +47,8 @@ class ChatBenchTest {
   @Test
   void badChatCommandLinesExitWithUsageBeforeStartingAnything() {
     for (List<String> args : List.of(List.of("--users", "0"), List.of("--users", "2001"), List.of("--users", "many"),
-        List.of("--nodes", "2"), List.of("--rows-per-user", "10"), List.of("--runs-per-user", "0"))) {
+        List.of("--nodes", "2"), List.of("--rows-per-user", "10"), List.of("--runs-per-user", "0"),
+        List.of("--think-ms", "-1"))) {
       assertEquals(ChatBench.EXIT_USAGE, ChatBench.run(System.out, args.toArray(String[]::new)), args.toString());
     }
   }
