@@ -62,8 +62,9 @@ public final class ChatBench implements Callable<Integer> {
   int runsPerUser;
 
   @Option(names = "--think-ms", defaultValue = "0",
-      description = "A user's pause between a run's end and its next question, 0 to 600000 (default 0: back to back, "
-          + "the node saturated; a pause measures the times below saturation).")
+      description = "A user's mean pause between a run's end and its next question (uniform, 0.5 to 1.5 times it; "
+          + "the first question within one pause), 0 to 600000 (default 0: back to back, the node saturated; a pause "
+          + "measures the times below saturation).")
   long thinkMs;
 
   @Option(names = "--rows-per-user", defaultValue = "100000",

@@ -81,8 +81,8 @@ final class ChatBenchReport {
     md.append(String.format(Locale.ROOT, "## Chat load, %s%n%n", LocalDate.now(ZoneOffset.UTC)));
     md.append(String.format(Locale.ROOT, "%d users × %d runs each, %s, %,d stored rows per user (%,d generated); "
             + "load average %.2f before, %.2f after.%n", users, runsPerUser,
-        thinkMs == 0 ? "back to back" : String.format(Locale.ROOT, "%,d ms between a run's end and the next question",
-            thinkMs), storedRowsPerUser, rowsPerUser, loadBefore, loadAfter));
+        thinkMs == 0 ? "back to back" : String.format(Locale.ROOT, "a pause of %,d ms on average (0.5–1.5×) between a run's end and the "
+            + "next question", thinkMs), storedRowsPerUser, rowsPerUser, loadBefore, loadAfter));
     md.append(String.format(Locale.ROOT, "Setup (not measured): %d sign-ups in %.1f s; usage stored for each "
         + "user in %.1f s in all.%n%n", users + 1, signupSeconds, storeSeconds));
     md.append("| ms | count | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The load: many WebSocket clients on one Vert.x of the harness's own, each a user who asks
@@ -91,8 +92,9 @@ final class ChatLoad implements AutoCloseable {
   }
 
   /**
-   * Each token's user makes {@code runs} runs, all users at once, pausing {@code thinkMs} after each
-   * run's end before its next question (0: back to back).
+   * Each token's user makes {@code runs} runs, all users at once: back to back when {@code thinkMs}
+   * is 0; else the first question within {@code thinkMs}, and each next one 0.5 to 1.5 × {@code
+   * thinkMs} (uniform) after the run's end.
    */
   Results chat(int port, List<String> accessTokens, int runs, long thinkMs) {
     Results results = new Results();
@@ -177,7 +179,12 @@ final class ChatLoad implements AutoCloseable {
           finish();
         }
       });
-      ask();
+      if (thinkMs > 0) {
+        // Users who pause do not all start at once: each first question comes within one pause.
+        timer = vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(thinkMs), t -> ask());
+      } else {
+        ask();
+      }
     }
 
     Future<Void> done() {
@@ -252,7 +259,8 @@ final class ChatLoad implements AutoCloseable {
       }
       vertx.cancelTimer(timer);
       if (thinkMs > 0 && left > 0) {
-        timer = vertx.setTimer(thinkMs, t -> ask());
+        // Half to one and a half pauses, so the users do not fall into step.
+        timer = vertx.setTimer(thinkMs / 2 + ThreadLocalRandom.current().nextLong(thinkMs), t -> ask());
       } else {
         ask();
       }

@@ -38,7 +38,7 @@ class ChatBenchTest {
     assertEquals(6, count(markdown, "run completion, all runs (1 node)"), markdown);
     assertTrue(count(markdown, "event delivery, `ts` → client (1 node)") >= 6 * 5, markdown);
     assertTrue(markdown.contains("6 runs completed") && markdown.contains("errors: none"), markdown);
-    assertTrue(markdown.contains("200 ms between a run's end and the next question"), markdown);
+    assertTrue(markdown.contains("a pause of 200 ms on average"), markdown);
     assertTrue(markdown.lines().anyMatch(l -> l.matches("\\| node( \\| [0-9.]+){5} \\|") && !l.contains("| 0 |")),
         "the node's heap and RSS: " + markdown);
     assertTrue(markdown.contains("first agent_started p99 at most 3× the echo p99: "), markdown);
