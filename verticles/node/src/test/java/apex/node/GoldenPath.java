@@ -64,4 +64,20 @@ final class GoldenPath {
     assertTrue(completed.getJsonObject("report").getDouble("window_spend_usd") > 0);
     return accepted;
   }
+
+  /**
+   * Asks the golden question and reads its events (into {@code events}) until triage waits on the
+   * locked usage table; answers the run id.
+   */
+  static String askUntilTriageWaits(ApexClient.Socket socket, String clientMsgId, List<JsonObject> events) {
+    socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", clientMsgId)
+        .put("text", QUESTION));
+    String runId = socket.next().getString("run_id");
+    JsonObject frame;
+    do {
+      frame = socket.next();
+      events.add(frame);
+    } while (!"check_data_coverage".equals(frame.getString("tool")));
+    return runId;
+  }
 }

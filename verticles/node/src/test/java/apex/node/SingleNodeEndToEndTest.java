@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +44,32 @@ class SingleNodeEndToEndTest {
   /** One login for the class: logins per account are rate limited. */
   private static String demoToken() {
     return demoToken;
+  }
+
+  /**
+   * One node, local bus, one supervisor: when its own heartbeats come late (the lease held overdue
+   * here for more than three sweeps), its sweeper must not adopt the run it is driving, which would
+   * start a second pipeline for it. The run completes once, seq gapless, no adoption.
+   */
+  @Test
+  void aSupervisorDoesNotAdoptTheRunItIsDriving() throws Exception {
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(demoToken()));
+    socket.next();
+    String pgUrl = node.config().string("pg.url");
+    List<JsonObject> events = new ArrayList<>();
+    String runId;
+    try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
+      runId = GoldenPath.askUntilTriageWaits(socket, "own-lease-" + UUID.randomUUID(), events);
+      TestDatabase.holdLeaseOverdue(pgUrl, runId, Duration.ofMillis(3_500));
+    }
+    events.addAll(socket.until("run_completed", "run_failed"));
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i + 1, events.get(i).getLong("seq").intValue(), "gapless seq, each once, at " + events.get(i).encode());
+    }
+    assertEquals("run_completed", events.get(events.size() - 1).getString("type"));
+    assertTrue(events.stream().noneMatch(e -> e.getString("reasoning", "").startsWith("Picked this run up")),
+        "no adoption");
+    assertEquals("0", TestDatabase.value(pgUrl, "SELECT adoptions FROM chat.runs WHERE id = '" + runId + "'"));
   }
 
   @Test

@@ -136,7 +136,7 @@ class SupervisorFailoverTest {
     List<JsonObject> events = new ArrayList<>();
     Instant crashedAt;
     try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
-      String runId = askUntilTriageWaits(socket, "lease-1", events);
+      String runId = GoldenPath.askUntilTriageWaits(socket, "lease-1", events);
       crashedAt = Instant.now();
       assertEquals("crashed-node/0", TestDatabase.value(pgUrl, "UPDATE chat.runs SET owner = 'crashed-node/0', "
           + "lease_until = now() + interval '2 seconds' WHERE id = '" + runId + "' RETURNING owner"));
@@ -169,14 +169,9 @@ class SupervisorFailoverTest {
     String runId;
     String owner;
     try (AutoCloseable slowDatabase = TestDatabase.lockUsage(pgUrl)) {
-      runId = askUntilTriageWaits(socket, "late-heartbeat-1", events);
+      runId = GoldenPath.askUntilTriageWaits(socket, "late-heartbeat-1", events);
       owner = TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'");
-      long overdueUntil = System.nanoTime() + Duration.ofMillis(3_500).toNanos();
-      while (System.nanoTime() < overdueUntil) {
-        TestDatabase.value(pgUrl, "UPDATE chat.runs SET lease_until = now() - interval '1 second' WHERE id = '"
-            + runId + "' RETURNING id");
-        Thread.sleep(50);
-      }
+      TestDatabase.holdLeaseOverdue(pgUrl, runId, Duration.ofMillis(3_500));
       assertEquals(owner, TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'"),
           "the run stays with its live supervisor");
     }
@@ -187,22 +182,6 @@ class SupervisorFailoverTest {
         "no adoption");
     assertEquals("0", TestDatabase.value(pgUrl, "SELECT adoptions FROM chat.runs WHERE id = '" + runId + "'"));
     assertEquals(owner, TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'"));
-  }
-
-  /**
-   * Asks the golden question and reads its events (into {@code events}) until triage waits on the
-   * locked usage table; answers the run id.
-   */
-  private static String askUntilTriageWaits(ApexClient.Socket socket, String clientMsgId, List<JsonObject> events) {
-    socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", clientMsgId)
-        .put("text", GoldenPath.QUESTION));
-    String runId = socket.next().getString("run_id");
-    JsonObject frame;
-    do {
-      frame = socket.next();
-      events.add(frame);
-    } while (!"check_data_coverage".equals(frame.getString("tool")));
-    return runId;
   }
 
   @Test

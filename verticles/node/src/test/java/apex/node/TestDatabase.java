@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -58,6 +59,19 @@ final class TestDatabase {
       };
     } catch (SQLException e) {
       throw new AssertionError("could not lock the usage tables: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Keeps the run's lease overdue for {@code how long} (set back every 50 ms, whatever its heartbeat
+   * renews): what a supervisor whose heartbeats come late looks like to the sweepers.
+   */
+  static void holdLeaseOverdue(String pgUrl, String runId, Duration howLong) throws InterruptedException {
+    long until = System.nanoTime() + howLong.toNanos();
+    while (System.nanoTime() < until) {
+      value(pgUrl, "UPDATE chat.runs SET lease_until = now() - interval '1 second' WHERE id = '" + runId
+          + "' RETURNING id");
+      Thread.sleep(50);
     }
   }
 }

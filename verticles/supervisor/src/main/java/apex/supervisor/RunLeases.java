@@ -78,15 +78,19 @@ final class RunLeases {
   /**
    * Takes over up to {@code limit} runs whose lease ran out, oldest first: running ones, and ended
    * ones whose last event was recorded but not yet shown. Runs owned on one of the {@code members}
-   * (cluster node ids) are left alone until their lease is {@link #LIVE_OWNER_LEASES} leases overdue.
+   * (cluster node ids) are left alone until their lease is {@link #LIVE_OWNER_LEASES} leases overdue,
+   * and the runs {@code owner} is driving ({@code driving}) are never taken: a late renewal of its own
+   * must not start a second pipeline for them (on a local bus there is no member list to ask).
    */
-  Future<List<Adopted>> adoptExpired(String owner, long leaseMs, int limit, List<String> members) {
+  Future<List<Adopted>> adoptExpired(String owner, long leaseMs, int limit, List<String> members,
+                                     Collection<String> driving) {
     return pool.preparedQuery("""
             WITH expired AS (
               SELECT id, owner FROM chat.runs WHERE (status = 'running' OR pending_end IS NOT NULL)
                 AND lease_until < now()
                 AND (NOT split_part(coalesce(owner, ''), '/', 2) = ANY($4)
                      OR lease_until < now() - $5 * interval '1 millisecond')
+                AND NOT id = ANY($6)
               ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
             UPDATE chat.runs r SET owner = $1, lease_until = now() + $2 * interval '1 millisecond',
                    heartbeat_at = now(), adoptions = r.adoptions + 1
@@ -96,7 +100,8 @@ final class RunLeases {
                       (extract(epoch FROM r.deadline_at - now()) * 1000)::bigint AS remaining_ms,
                       (SELECT m.text FROM chat.messages m WHERE m.run_id = r.id AND m.role = 'user'
                        ORDER BY m.id LIMIT 1) AS question""")
-        .execute(Tuple.of(owner, leaseMs, limit, members.toArray(String[]::new), leaseMs * LIVE_OWNER_LEASES))
+        .execute(Tuple.of(owner, leaseMs, limit, members.toArray(String[]::new), leaseMs * LIVE_OWNER_LEASES,
+            driving.stream().map(UUID::fromString).toArray(UUID[]::new)))
         .map(rows -> {
           List<Adopted> adopted = new ArrayList<>();
           rows.forEach(r -> adopted.add(new Adopted(

@@ -290,7 +290,8 @@ public class SupervisorVerticle extends ApexVerticle {
       return;
     }
     sweeping = true;
-    leases.adoptExpired(owner, settings.number("runs.lease_ms"), room, ClusterNodes.members(vertx))
+    leases.adoptExpired(owner, settings.number("runs.lease_ms"), room, ClusterNodes.members(vertx),
+            List.copyOf(active.keySet()))
         .onSuccess(adopted -> {
           storageReachable();
           adopted.forEach(this::adopt);
