@@ -35,6 +35,8 @@ import java.util.function.Function;
  */
 public final class BusCalls {
   private static final Logger LOG = LoggerFactory.getLogger(BusCalls.class);
+  /** How long a request sent just after a departure waits before it is asked again (see untilDeparture). */
+  static final long UNSETTLED_ANSWER_MS = 2_000;
 
   private final Vertx vertx;
   private final ApexConfig config;
@@ -52,12 +54,17 @@ public final class BusCalls {
    * and sent again (it may have gone to that member, whose answer never comes).
    */
   public Future<JsonObject> request(String dependency, String address, JsonObject body, DeliveryOptions options) {
-    return guarded(dependency, address, body, options, settings(dependency).getInteger("max_retries") > 0)
+    return guarded(dependency, address, body, options, true)
         .recover(failure -> Future.failedFuture(translate(dependency, failure)));
   }
 
+  /**
+   * The request behind its breaker. With {@code askAgain} and a dependency that allows retries, an
+   * attempt that may have been lost with a departing node is asked again (see {@link #untilDeparture}).
+   */
   private Future<JsonObject> guarded(String dependency, String address, JsonObject body, DeliveryOptions options,
-                                     boolean askAgainOnDeparture) {
+                                     boolean askAgain) {
+    boolean retries = askAgain && settings(dependency).getInteger("max_retries") > 0;
     DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
     return breaker(dependency)
         .<Object>execute(() -> ClusterNodes.registrationsSettled(vertx, address).compose(settled -> {
@@ -65,13 +72,18 @@ public final class BusCalls {
               .<Object>map(message -> message.body())
               .recover(failure -> ErrorCode.isBusinessFailure(failure)
                   ? Future.succeededFuture(failure) : Future.failedFuture(failure));
-          return askAgainOnDeparture ? untilDeparture(reply, dependency) : reply;
+          return retries ? untilDeparture(reply, dependency) : reply;
         }))
         .compose(outcome -> outcome instanceof Throwable business
             ? Future.failedFuture(business) : Future.succeededFuture((JsonObject) outcome));
   }
 
-  /** {@code reply}, or a failure once a cluster member leaves before it came (on the caller's context). */
+  /**
+   * {@code reply}, or a failure once a cluster member leaves before it came (on the caller's
+   * context). Sent within 5 s of a departure, it may have been routed to the departed node by a
+   * cache that had not caught up: unanswered after {@value #UNSETTLED_ANSWER_MS} ms it is given up
+   * too, and asked again.
+   */
   private <T> Future<T> untilDeparture(Future<T> reply, String dependency) {
     Context context = vertx.getOrCreateContext();
     Promise<T> answer = Promise.promise();
@@ -81,8 +93,15 @@ public final class BusCalls {
         LOG.info("{}: node {} left the cluster with a request in flight; asking again", dependency, node);
       }
     }));
+    long unsettled = !ClusterNodes.departedRecently(vertx) ? -1 : vertx.setTimer(UNSETTLED_ANSWER_MS, t -> {
+      if (answer.tryFail(ErrorCode.UNAVAILABLE.failure(dependency + " did not answer in " + UNSETTLED_ANSWER_MS
+          + " ms just after a node left the cluster"))) {
+        LOG.info("{}: no answer {} ms after a node left the cluster; asking again", dependency, UNSETTLED_ANSWER_MS);
+      }
+    });
     reply.onComplete(done -> {
       cancel.run();
+      vertx.cancelTimer(unsettled);
       if (done.succeeded()) {
         answer.tryComplete(done.result());
       } else {

@@ -31,6 +31,8 @@ public final class ClusterNodes {
   private static final long SETTLE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long SETTLE_MAX_MS = 3_000;
   private static final long SETTLE_POLL_MS = 50;
+  /** After the cluster's map is clean, how long each node's cache of it is given (it lags under load). */
+  private static final long SETTLE_GRACE_MS = 250;
   private static final Map<Vertx, Departures> DEPARTURES = new WeakHashMap<>();
 
   private ClusterNodes() {}
@@ -66,15 +68,11 @@ public final class ClusterNodes {
    * Right after a member left, the event bus may still route a send to it for a moment (its
    * registrations are removed from the cluster's map and then from each node's cache). Completes at
    * once unless a member left in the last 5 s; then once no registration of {@code address} belongs to
-   * a node outside the member list, and one poll later for the caches (at most 3 s).
+   * a node outside the member list, and a quarter of a second later for the caches (at most 3 s).
    */
   public static Future<Void> registrationsSettled(Vertx vertx, String address) {
     ClusterManager manager = manager(vertx);
-    Departures departures;
-    synchronized (DEPARTURES) {
-      departures = DEPARTURES.get(vertx);
-    }
-    if (manager == null || departures == null || System.nanoTime() - departures.lastAt > SETTLE_WINDOW_NANOS) {
+    if (manager == null || !departedRecently(vertx)) {
       return Future.succeededFuture();
     }
     Promise<Void> settled = Promise.promise();
@@ -89,11 +87,23 @@ public final class ClusterNodes {
       boolean stale = failure == null && registrations.stream().map(RegistrationInfo::nodeId)
           .anyMatch(node -> !members.contains(node));
       if (!stale || System.currentTimeMillis() > until) {
-        vertx.setTimer(SETTLE_POLL_MS, t -> settled.tryComplete());
+        vertx.setTimer(SETTLE_GRACE_MS, t -> settled.tryComplete());
       } else {
         vertx.setTimer(SETTLE_POLL_MS, t -> awaitSettled(vertx, manager, address, until, settled));
       }
     });
+  }
+
+  /**
+   * Whether a member left in the last 5 s: a request sent now may still be routed to it, by a node
+   * whose cache of the registrations has not caught up, and be lost without a word.
+   */
+  public static boolean departedRecently(Vertx vertx) {
+    Departures departures;
+    synchronized (DEPARTURES) {
+      departures = DEPARTURES.get(vertx);
+    }
+    return departures != null && System.nanoTime() - departures.lastAt <= SETTLE_WINDOW_NANOS;
   }
 
   /** This node's id in the cluster; empty on a local event bus. */
