@@ -54,6 +54,11 @@ public final class NodeAgent {
     services(vertx).merge(service, 1, Integer::sum);
   }
 
+  /** Whether an instance of {@code service} runs (started, not stopping) on this node. */
+  public static boolean runs(Vertx vertx, String service) {
+    return services(vertx).containsKey(service);
+  }
+
   public static void stopped(Vertx vertx, String service) {
     services(vertx).computeIfPresent(service, (name, count) -> count <= 1 ? null : count - 1);
   }
