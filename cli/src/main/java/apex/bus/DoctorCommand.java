@@ -17,7 +17,7 @@ final class DoctorCommand extends BusCommand {
   int run(BridgeClient bus, Terminal terminal) {
     JsonObject report = bus.request(Addresses.INSPECTOR_DOCTOR, new JsonObject(), READ_TIMEOUT_MS);
     if (json) {
-      terminal.out.println(report.encodePrettily());
+      terminal.json(report);
     } else {
       report.getJsonArray("checks").stream().map(JsonObject.class::cast).forEach(c -> terminal.out.println(
           (c.getBoolean("ok") ? terminal.paint(Terminal.GREEN, "ok     ") : terminal.paint(Terminal.RED, "PROBLEM"))

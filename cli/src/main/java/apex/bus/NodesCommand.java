@@ -18,8 +18,7 @@ final class NodesCommand extends BusCommand {
   int run(BridgeClient bus, Terminal terminal) {
     JsonArray nodes = bus.request(Addresses.INSPECTOR_NODES, new JsonObject(), READ_TIMEOUT_MS).getJsonArray("nodes");
     if (json) {
-      terminal.out.println(nodes.encodePrettily());
-      terminal.out.flush();
+      terminal.json(nodes);
       return 0;
     }
     terminal.table(List.of("NODE", "CLUSTER ID", "VERTICLES", "UPTIME", "READY"),

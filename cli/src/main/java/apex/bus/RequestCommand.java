@@ -21,8 +21,7 @@ final class RequestCommand extends BusCommand {
     if (timeoutMs < 1) {
       throw new BusException("usage", "--timeout must be at least 1 ms");
     }
-    terminal.out.println(bus.request(address, body(json), timeoutMs).encodePrettily());
-    terminal.out.flush();
+    terminal.json(bus.request(address, body(json), timeoutMs));
     return 0;
   }
 }

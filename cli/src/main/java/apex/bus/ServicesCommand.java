@@ -17,8 +17,7 @@ final class ServicesCommand extends BusCommand {
   int run(BridgeClient bus, Terminal terminal) {
     JsonArray services = bus.request(Addresses.INSPECTOR_SERVICES, new JsonObject(), READ_TIMEOUT_MS).getJsonArray("services");
     if (json) {
-      terminal.out.println(services.encodePrettily());
-      terminal.out.flush();
+      terminal.json(services);
       return 0;
     }
     terminal.table(List.of("NAME", "ADDRESS", "VERSION", "CONTRACT", "NODE", "INSTANCES", "STATE"),

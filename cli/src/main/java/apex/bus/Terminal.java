@@ -1,5 +1,8 @@
 package apex.bus;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,17 @@ final class Terminal {
 
   String paint(String code, String text) {
     return color ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+  }
+
+  /** Prints a JSON answer as it came, indented (the commands' {@code --json}). */
+  void json(JsonObject value) {
+    out.println(value.encodePrettily());
+    out.flush();
+  }
+
+  void json(JsonArray value) {
+    out.println(value.encodePrettily());
+    out.flush();
   }
 
   /** Prints rows under a header, each column as wide as its widest cell. */

@@ -23,8 +23,7 @@ final class TraceCommand extends BusCommand {
   int run(BridgeClient bus, Terminal terminal) {
     JsonObject trace = bus.request(Addresses.SUPERVISOR_TRACE, new JsonObject().put("run_id", runId), READ_TIMEOUT_MS);
     if (json) {
-      terminal.out.println(trace.encodePrettily());
-      terminal.out.flush();
+      terminal.json(trace);
       return 0;
     }
     JsonObject run = trace.getJsonObject("run");

@@ -154,7 +154,8 @@ public final class ChaosCommand implements Callable<Integer> {
             case "edge" -> killNode(busiestEdge());
             case "postgres" -> outage("PostgreSQL", () -> cluster.services().stopPostgres(),
                 () -> cluster.services().startPostgres());
-            default -> outage("Redis", () -> cluster.services().stopRedis(), () -> cluster.services().startRedis());
+            case "redis" -> outage("Redis", () -> cluster.services().stopRedis(), () -> cluster.services().startRedis());
+            default -> throw new IllegalStateException("unknown fault " + fault); // problem() refused it already
           }
         }
       }

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -41,7 +42,8 @@ public final class BusCalls {
    * when it runs one (an edge): checking a token or a ticket is cheap, and an edge then never waits
    * on another edge, nor on one that just died.
    */
-  private static final String LOCAL_FIRST = "auth";
+  private static final Set<String> LOCAL_FIRST = Set.of("auth", "auth-once", "auth-tickets");
+  private static final String AUTH = "auth";
   /** How long a request sent just after a departure waits before it is asked again (see untilDeparture). */
   static final long UNSETTLED_ANSWER_MS = 2_000;
 
@@ -73,7 +75,7 @@ public final class BusCalls {
                                      boolean askAgain) {
     boolean retries = askAgain && settings(dependency).getInteger("max_retries") > 0;
     DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
-    if (dependency.startsWith(LOCAL_FIRST) && NodeAgent.runs(vertx, LOCAL_FIRST)) {
+    if (LOCAL_FIRST.contains(dependency) && NodeAgent.runs(vertx, AUTH)) {
       delivery.setLocalOnly(true);
     }
     return breaker(dependency)

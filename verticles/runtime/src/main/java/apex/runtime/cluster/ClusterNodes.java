@@ -53,10 +53,7 @@ public final class ClusterNodes {
    * are not watched.
    */
   public static Runnable onDeparture(Vertx vertx, Consumer<String> listener) {
-    Departures departures;
-    synchronized (DEPARTURES) {
-      departures = DEPARTURES.get(vertx);
-    }
+    Departures departures = departures(vertx);
     if (departures == null) {
       return () -> {};
     }
@@ -99,10 +96,7 @@ public final class ClusterNodes {
    * whose cache of the registrations has not caught up, and be lost without a word.
    */
   public static boolean departedRecently(Vertx vertx) {
-    Departures departures;
-    synchronized (DEPARTURES) {
-      departures = DEPARTURES.get(vertx);
-    }
+    Departures departures = departures(vertx);
     return departures != null && System.nanoTime() - departures.lastAt <= SETTLE_WINDOW_NANOS;
   }
 
@@ -122,6 +116,13 @@ public final class ClusterNodes {
   public static List<String> members(Vertx vertx) {
     ClusterManager manager = manager(vertx);
     return manager == null ? List.of() : List.copyOf(manager.getNodes());
+  }
+
+  /** The departure watch of {@code vertx}; null on a local bus or when departures are not watched. */
+  private static Departures departures(Vertx vertx) {
+    synchronized (DEPARTURES) {
+      return DEPARTURES.get(vertx);
+    }
   }
 
   private static ClusterManager manager(Vertx vertx) {
