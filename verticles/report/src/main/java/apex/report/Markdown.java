@@ -1,6 +1,7 @@
 package apex.report;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -8,6 +9,7 @@ import java.util.stream.Collectors;
  * text is kept on one line, so a value from the usage data cannot change the document's structure.
  */
 final class Markdown {
+  private static final Pattern LINE_BREAK = Pattern.compile("\\s*\\R\\s*");
   private final StringBuilder text = new StringBuilder();
 
   Markdown heading(int level, String title) {
@@ -64,6 +66,6 @@ final class Markdown {
   }
 
   private static String oneLine(String value) {
-    return value == null ? "" : value.replaceAll("\\s*\\R\\s*", " ").strip();
+    return value == null ? "" : LINE_BREAK.matcher(value).replaceAll(" ").strip();
   }
 }

@@ -166,8 +166,10 @@ public abstract class ApexVerticle extends VerticleBase {
       long started = System.nanoTime();
       return TraceContext.logged(request.run().runId(), request.run().userId(), trace, () -> {
         log.debug("{} serving run {}", agent.wire(), request.run().runId());
+        // The answer leaves once the stage's events are placed: the next stage numbers after them.
         return answers.once(request.run().runId(),
-            () -> work.apply(request, new StageWork(events, request.run(), agent)).map(Contract::toJson));
+            () -> work.apply(request, new StageWork(events, request.run(), agent))
+                .compose(result -> events.settled(request.run().runId()).map(v -> result.toJson())));
       }).onComplete(done -> metrics.stageServed(agent.wire(), System.nanoTime() - started));
     });
   }

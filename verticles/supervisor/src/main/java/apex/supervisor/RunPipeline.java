@@ -230,9 +230,11 @@ final class RunPipeline {
 
   private Future<Guarded<AnomalyResult>> askAnomalyStage(TriageResult triage, DataResult data) {
     AnomalyResult own = new AnomalyResult(data.anomalies(), StageFallbacks.DATA_ANOMALIES_METHOD);
-    return calls.request(ANOMALY, Addresses.STAGE_ANOMALY, new StageRequest(run, question, triage, data, null).toJson(),
-            new DeliveryOptions(), RunPipeline::anomalyResult, StageFallbacks.DATA_ANOMALIES,
-            e -> Future.succeededFuture(own))
+    // Asked once the supervisor's events so far are placed, so the stage's own events follow them.
+    return emitter.settled(run.runId())
+        .compose(v -> calls.request(ANOMALY, Addresses.STAGE_ANOMALY,
+            new StageRequest(run, question, triage, data, null).toJson(), new DeliveryOptions(),
+            RunPipeline::anomalyResult, StageFallbacks.DATA_ANOMALIES, e -> Future.succeededFuture(own)))
         // A refusal (a 4xx answer) does not trip the breaker, but an optional stage never fails the run.
         .recover(refused -> Future.succeededFuture(new Guarded<>(own, StageFallbacks.DATA_ANOMALIES,
             ANOMALY + " refused the request: " + refused.getMessage())));
@@ -273,12 +275,14 @@ final class RunPipeline {
       return Future.failedFuture(new RunCancelled());
     }
     long started = System.nanoTime();
-    // The call starts only once agent_started is placed, so the stage's own events follow it, and
-    // it carries the run's last seq so the stage numbers after it while Redis is away.
-    Supplier<Future<Guarded<T>>> call = () -> calls.request(agent.wire(), address, request.toJson(),
-        new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId())))
-            .addHeader(BusHeaders.TRACEPARENT, trace.child().header()),
-        reader, fallbackName, fallback);
+    // Each call starts only once the supervisor's events so far are placed, so the stage's own
+    // events follow them, and it carries the run's last seq so the stage numbers after it while
+    // Redis is away.
+    Supplier<Future<Guarded<T>>> call = () -> emitter.settled(run.runId())
+        .compose(v -> calls.request(agent.wire(), address, request.toJson(),
+            new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId())))
+                .addHeader(BusHeaders.TRACEPARENT, trace.child().header()),
+            reader, fallbackName, fallback));
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
         .compose(v -> askSurvivingInstance(agent, call))
         .compose(guarded -> {

@@ -46,9 +46,9 @@ final class StageRuns {
     return new StageWork(emitter, new RunRef(runId, "thread-" + runId, userId), Agent.DATA);
   }
 
-  /** The {@code tool_completed} events of a run, in seq order. */
+  /** The {@code tool_completed} events of a run, in seq order, once all it emitted are placed. */
   Future<List<JsonObject>> completedTools(String runId) {
-    return redis.zrange(List.of(RunEventEmitter.logKey(runId), "0", "-1")).map(entries -> {
+    return emitter.settled(runId).compose(v -> redis.zrange(List.of(RunEventEmitter.logKey(runId), "0", "-1"))).map(entries -> {
       List<JsonObject> tools = new ArrayList<>();
       for (Response entry : entries) {
         JsonObject event = new JsonObject(entry.toString());

@@ -12,8 +12,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Model prices from the genai-prices snapshot ({@code conf/pricing/}, see its README), resolved for
@@ -28,10 +31,14 @@ public final class PricingCatalog {
   /** A snapshot model: its match test, and its price (null when the snapshot has no input price). */
   private record Entry(String provider, String modelId, Predicate<String> match, ModelPrice price) {}
 
+  private static final int REMEMBERED = 10_000;
+
   private final List<String> providers;
   private final List<Entry> entries;
   private final ModelFamilies families;
   private final BatchDiscounts batch;
+  private final Map<String, Optional<ModelPrice>> found = new ConcurrentHashMap<>();
+  private final Map<String, List<ModelPrice>> hosts = new ConcurrentHashMap<>();
 
   private PricingCatalog(List<String> providers, List<Entry> entries, ModelFamilies families, BatchDiscounts batch) {
     this.providers = providers;
@@ -83,6 +90,10 @@ public final class PricingCatalog {
     if (model == null || model.isBlank()) {
       return Optional.empty();
     }
+    return remembered(found, provider, model, () -> search(provider, model));
+  }
+
+  private Optional<ModelPrice> search(String provider, String model) {
     String name = model.trim().toLowerCase(Locale.ROOT);
     String scope = knownProvider(provider);
     return entries.stream()
@@ -120,6 +131,10 @@ public final class PricingCatalog {
    * model's name), for comparing hosts of one model; empty when the model is unknown.
    */
   public List<ModelPrice> otherHosts(String provider, String model) {
+    return remembered(hosts, provider, model, () -> searchOtherHosts(provider, model));
+  }
+
+  private List<ModelPrice> searchOtherHosts(String provider, String model) {
     Optional<ModelPrice> current = find(provider, model);
     if (current.isEmpty()) {
       return List.of();
@@ -131,6 +146,24 @@ public final class PricingCatalog {
             .findFirst().map(Entry::price))
         .flatMap(Optional::stream)
         .toList();
+  }
+
+  /**
+   * A lookup's answer, remembered per (provider, model) as reported: the catalog never changes and
+   * every run asks about the same few models, while each lookup tests every snapshot pattern.
+   * At most {@value #REMEMBERED} of each kind are kept (the names come from uploaded data).
+   */
+  private static <T> T remembered(Map<String, T> answers, String provider, String model, Supplier<T> lookup) {
+    String key = provider + "\n" + model;
+    T known = answers.get(key);
+    if (known != null) {
+      return known;
+    }
+    T answer = lookup.get();
+    if (answers.size() < REMEMBERED) {
+      answers.put(key, answer);
+    }
+    return answer;
   }
 
   private String knownProvider(String provider) {

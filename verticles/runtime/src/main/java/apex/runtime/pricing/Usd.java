@@ -10,14 +10,17 @@ import java.util.Locale;
 public final class Usd {
   private Usd() {}
 
+  /** DecimalFormat is costly to make and not thread-safe: one per thread. */
+  private static final ThreadLocal<DecimalFormat> FORMAT =
+      ThreadLocal.withInitial(() -> new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.US)));
+
   /** Half-up to cents; BigDecimal so that 0.125 rounds to 0.13, not to a binary neighbour. */
   public static double cents(double usd) {
     return BigDecimal.valueOf(usd).setScale(2, RoundingMode.HALF_UP).doubleValue();
   }
 
   public static String format(double usd) {
-    DecimalFormat format = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.US));
-    String amount = format.format(Math.abs(cents(usd)));
+    String amount = FORMAT.get().format(Math.abs(cents(usd)));
     return (usd < 0 ? "-$" : "$") + amount;
   }
 

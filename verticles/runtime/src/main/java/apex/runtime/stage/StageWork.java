@@ -7,14 +7,15 @@ import apex.runtime.events.RunEventEmitter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What a stage shows while it works on one run: its thinking, and each tool call as a
  * {@code tool_executing} / {@code tool_completed} pair with the call's duration and a summary of
- * its result. Each method completes after its events are placed, so events keep their order.
+ * its result. The events leave in the order asked for ({@link RunEventEmitter}); the work does not
+ * wait for them to be placed, and whoever hands the run on waits for {@link RunEventEmitter#settled}.
  */
 public final class StageWork {
   private final RunEventEmitter emitter;
@@ -28,22 +29,24 @@ public final class StageWork {
   }
 
   public Future<Void> think(String reasoning, double progress) {
-    return emitter.emit(run, agent, EventType.AGENT_THINKING,
-        new JsonObject().put("reasoning", reasoning).put("progress", progress)).mapEmpty();
+    emitter.emit(run, agent, EventType.AGENT_THINKING, new JsonObject().put("reasoning", reasoning).put("progress", progress));
+    return Future.succeededFuture();
   }
 
   public <T> Future<T> tool(String tool, JsonObject parameters, Supplier<Future<T>> work,
                             Function<T, JsonObject> summary) {
-    String callId = tool + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String callId = tool + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000);
     long started = System.nanoTime();
-    return emitter.emit(run, agent, EventType.TOOL_EXECUTING,
-            new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters))
-        .compose(v -> work.get())
-        .compose(result -> emitter.emit(run, agent, EventType.TOOL_COMPLETED, new JsonObject()
-                .put("tool", tool)
-                .put("tool_call_id", callId)
-                .put("duration_ms", (System.nanoTime() - started) / 1_000_000)
-                .put("result", summary.apply(result)))
-            .map(result));
+    emitter.emit(run, agent, EventType.TOOL_EXECUTING,
+        new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters));
+    return Future.<Void>succeededFuture().compose(v -> work.get())
+        .map(result -> {
+          emitter.emit(run, agent, EventType.TOOL_COMPLETED, new JsonObject()
+              .put("tool", tool)
+              .put("tool_call_id", callId)
+              .put("duration_ms", (System.nanoTime() - started) / 1_000_000)
+              .put("result", summary.apply(result)));
+          return result;
+        });
   }
 }

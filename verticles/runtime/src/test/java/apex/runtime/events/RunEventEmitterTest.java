@@ -56,4 +56,50 @@ class RunEventEmitterTest {
           ctx.completeNow();
         }))));
   }
+
+  @Test
+  void eventsAskedForWhileACallIsOutGoTogetherInOrderAndGapless(Vertx vertx, VertxTestContext ctx) {
+    RedisAPI redis = RedisStore.api(vertx, TestServices.config());
+    RunRef run = new RunRef(UUID.randomUUID().toString(), "t-1", "u-43");
+    List<Long> published = new ArrayList<>();
+    long[] callsBefore = new long[1];
+    vertx.eventBus().<JsonObject>consumer(Addresses.RUN_EVENTS, m -> {
+      if (run.runId().equals(m.body().getString("run_id"))) {
+        published.add(m.body().getLong("seq"));
+      }
+    }).completion()
+        .compose(v -> evalCalls(redis)).compose(before -> {
+          callsBefore[0] = before;
+          RunEventEmitter emitter = new RunEventEmitter(vertx, redis);
+          List<Future<?>> emits = new ArrayList<>();
+          IntStream.range(0, 250).forEach(i -> emits.add(emitter.emit(run, Agent.DATA, EventType.AGENT_THINKING,
+              new JsonObject().put("reasoning", "step " + i).put("progress", i / 250.0))));
+          return Future.all(emits).compose(all -> emitter.settled(run.runId()).map(all));
+        })
+        .compose(all -> redis.zrange(List.of(RunEventEmitter.logKey(run.runId()), "0", "-1", "WITHSCORES"))
+            .compose(log -> evalCalls(redis).map(after -> {
+              ctx.verify(() -> {
+                for (int i = 0; i < 250; i++) {
+                  assertEquals(i + 1, all.<apex.contracts.run.RunEvent>resultAt(i).seq(), "the order asked for");
+                }
+                assertEquals(250, log.size());
+                assertEquals("step 249", new JsonObject(log.get(249).get(0).toString()).getString("reasoning"));
+                // One call for the first event, the rest in batches of at most MAX_BATCH while it is out.
+                assertTrue(after - callsBefore[0] <= 1 + (249 + RunEventEmitter.MAX_BATCH - 1) / RunEventEmitter.MAX_BATCH,
+                    (after - callsBefore[0]) + " script calls");
+              });
+              return after;
+            })))
+        .onComplete(ctx.succeeding(v -> vertx.setTimer(100, t -> ctx.verify(() -> {
+          assertEquals(IntStream.rangeClosed(1, 250).mapToObj(Long::valueOf).toList(), published);
+          ctx.completeNow();
+        }))));
+  }
+
+  /** How many EVAL calls this Redis has served so far. */
+  private static Future<Long> evalCalls(RedisAPI redis) {
+    return redis.info(List.of("commandstats")).map(info -> info.toString().lines()
+        .filter(l -> l.startsWith("cmdstat_eval:")).findFirst()
+        .map(l -> Long.parseLong(l.replaceAll("cmdstat_eval:calls=(\\d+),.*", "$1"))).orElse(0L));
+  }
 }
