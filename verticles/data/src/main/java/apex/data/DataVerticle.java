@@ -7,6 +7,7 @@ import apex.contracts.run.Agent;
 import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.StageRequest;
+import apex.contracts.stage.Window;
 import apex.contracts.run.OwnedQuery;
 import apex.contracts.usage.IngestResult;
 import apex.contracts.usage.UploadSummary;
@@ -20,7 +21,6 @@ import apex.data.usage.AggregateCache;
 import apex.data.usage.CatalogCost;
 import apex.data.usage.RollupBackfill;
 import apex.data.usage.UploadStore;
-import apex.data.usage.UsageAggregates;
 import apex.data.usage.UsageAnalysis;
 import apex.data.usage.UsageWriter;
 import apex.runtime.ApexVerticle;
@@ -30,7 +30,11 @@ import apex.runtime.storage.Postgres;
 import apex.runtime.stage.StageWork;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -41,7 +45,7 @@ import java.util.List;
  * analyses read rollups are rolled up before it serves ({@link RollupBackfill}).
  */
 public class DataVerticle extends ApexVerticle {
-  private UsageAggregates aggregates;
+  private static final Logger LOG = LoggerFactory.getLogger(DataVerticle.class);
   private UsageAnalysis analysis;
   private AggregateCache cache;
   /** Uploads being stored on this node ({@code usage.max_in_flight_per_node}): each holds a JDBC connection and a thread. */
@@ -57,7 +61,6 @@ public class DataVerticle extends ApexVerticle {
   @Override
   protected Future<?> startService() {
     return vertx.executeBlocking(PricingCatalog::load).compose(catalog -> postgres("usage").compose(pool -> {
-      aggregates = new UsageAggregates(pool);
       cache = new AggregateCache(redis());
       uploadSlots = new NodeSlots(vertx, "uploads", settings.integer("usage.max_in_flight_per_node"));
       analysis = new UsageAnalysis(pool, cache);
@@ -74,6 +77,7 @@ public class DataVerticle extends ApexVerticle {
                 OwnedQuery query = ContractJson.fromJson(body, OwnedQuery.class);
                 return uploads.delete(query.userId(), query.id())
                     .compose(v -> cache.bump(query.userId()))
+                    .onSuccess(v -> warm(query.userId()))
                     .map(v -> new JsonObject().put("deleted", query.id()));
               }))))
           .compose(v -> settings.flag("demo.seed")
@@ -100,9 +104,21 @@ public class DataVerticle extends ApexVerticle {
     return IngestSession.open(vertx, file, ingest, uploadSlots::give, outcome -> outcome.stored() == null
             ? Future.succeededFuture(new IngestResult(IngestResult.REJECTED, null, outcome.parsed().problems(),
                 outcome.parsed().problemCount()).toJson())
-            : cache.bump(file.userId()).compose(v -> uploads.get(file.userId(), outcome.stored().uploadId()))
+            : cache.bump(file.userId()).onSuccess(v -> warm(file.userId()))
+                .compose(v -> uploads.get(file.userId(), outcome.stored().uploadId()))
                 .map(summary -> new IngestResult(IngestResult.STORED, summary, List.of(), 0).toJson()))
         .map(address -> new JsonObject().put(UploadSession.ADDRESS, address));
+  }
+
+  /**
+   * After an upload or a delete: the analysis of the default window (what a question that names no
+   * window, or "the last 30 days", asks about) is worked out in the background, so the user's first
+   * question after new data reads it instead of waiting for it.
+   */
+  private void warm(String userId) {
+    Window window = Window.lastDays(Window.DEFAULT_DAYS, LocalDate.now(ZoneOffset.UTC));
+    analysis.warm(userId, window)
+        .onFailure(e -> LOG.warn("the analysis of {} for {} was not worked out ahead: {}", window, userId, e.getMessage()));
   }
 
   private static String userOf(JsonObject body) {
@@ -118,7 +134,7 @@ public class DataVerticle extends ApexVerticle {
     if (query.userId() == null || query.window() == null) {
       return Future.failedFuture(ErrorCode.BAD_REQUEST.failure("coverage needs user_id and window"));
     }
-    return aggregates.coverage(query.userId(), query.window()).map(Coverage::toJson);
+    return analysis.coverage(query.userId(), query.window()).map(Coverage::toJson);
   }
 
   private Future<DataResult> analyse(StageRequest request, StageWork work) {

@@ -101,8 +101,9 @@ final class ChatStore {
    * run was adopted by another supervisor, or has ended).
    */
   Future<Boolean> saveStage(String runId, String owner, String agent, JsonObject stage) {
-    return pool.preparedQuery("UPDATE chat.runs SET stages = stages || jsonb_build_object($3::text, $4::jsonb) "
-            + "WHERE id = $1 AND owner = $2 AND status = 'running'")
+    return pool.preparedQuery("INSERT INTO chat.run_stages (run_id, stage, result) SELECT $1, $3, $4 "
+            + "WHERE EXISTS (SELECT 1 FROM chat.runs WHERE id = $1 AND owner = $2 AND status = 'running') "
+            + "ON CONFLICT (run_id, stage) DO UPDATE SET result = EXCLUDED.result")
         .execute(Tuple.of(UUID.fromString(runId), owner, agent, stage)).map(rows -> rows.rowCount() == 1);
   }
 
@@ -141,23 +142,26 @@ final class ChatStore {
    * a fallback: the last aggregates kept, for data's fallback.
    */
   Future<Optional<JsonObject>> lastAggregates(String userId, Window window) {
-    return pool.preparedQuery("SELECT stages -> 'data' -> 'output' AS output FROM chat.runs WHERE user_id = $1 "
-            + "AND stages -> 'data' ->> 'status' = 'ok' AND stages -> 'data' -> 'output' -> 'window' ->> 'from' = $2 "
-            + "AND stages -> 'data' -> 'output' -> 'window' ->> 'to' = $3 ORDER BY created_at DESC LIMIT 1")
+    return pool.preparedQuery("SELECT s.result -> 'output' AS output FROM chat.runs r "
+            + "JOIN chat.run_stages s ON s.run_id = r.id AND s.stage = 'data' WHERE r.user_id = $1 "
+            + "AND s.result ->> 'status' = 'ok' AND s.result -> 'output' -> 'window' ->> 'from' = $2 "
+            + "AND s.result -> 'output' -> 'window' ->> 'to' = $3 ORDER BY r.created_at DESC LIMIT 1")
         .execute(Tuple.of(userId, window.from(), window.to()))
         .map(rows -> first(rows).map(r -> (JsonObject) r.getValue("output")));
   }
 
-  /** Writes the run's trace: its events as logged (already written ones are kept). */
+  /**
+   * Writes the run's trace: its events as logged, in one row. A trace already written is replaced
+   * only by a longer one (a log read again after a Redis restart may have lost events).
+   */
   Future<Void> trace(String runId, List<JsonObject> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> batch = events.stream().map(e -> Tuple.of(UUID.fromString(runId), e.getLong("seq"), e.getString("type"),
-        e.getString("agent"), OffsetDateTime.parse(e.getString("ts")), e)).toList();
-    return pool.preparedQuery("INSERT INTO chat.run_events (run_id, seq, type, agent, ts, event) VALUES ($1, $2, $3, $4, $5, $6) "
-            + "ON CONFLICT DO NOTHING")
-        .executeBatch(batch).mapEmpty();
+    return pool.preparedQuery("INSERT INTO chat.run_traces (run_id, events) VALUES ($1, $2) ON CONFLICT (run_id) "
+            + "DO UPDATE SET events = EXCLUDED.events "
+            + "WHERE json_array_length(EXCLUDED.events) > json_array_length(chat.run_traces.events)")
+        .execute(Tuple.of(UUID.fromString(runId), new JsonArray(new ArrayList<>(events)))).mapEmpty();
   }
 
   /**
@@ -170,11 +174,10 @@ final class ChatStore {
         .map(ChatStore::first)
         .compose(row -> row.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId))))
-        .compose(r -> pool.preparedQuery("SELECT event FROM chat.run_events WHERE run_id = $1 ORDER BY seq")
+        .compose(r -> pool.preparedQuery("SELECT events FROM chat.run_traces WHERE run_id = $1")
             .execute(Tuple.of(id))
             .map(rows -> {
-              JsonArray events = new JsonArray();
-              rows.forEach(e -> events.add(e.getValue("event")));
+              JsonArray events = first(rows).map(t -> (JsonArray) t.getValue("events")).orElseGet(JsonArray::new);
               return new JsonObject()
                   .put("run", new JsonObject()
                       .put("run_id", runId)
@@ -218,7 +221,9 @@ final class ChatStore {
   }
 
   Future<RunView> run(String userId, String runId) {
-    return owned("SELECT * FROM chat.runs WHERE id = $1 AND user_id = $2", "run", userId, runId)
+    return owned("SELECT r.*, (SELECT coalesce(json_object_agg(s.stage, s.result), '{}'::json) "
+            + "FROM chat.run_stages s WHERE s.run_id = r.id) AS stages FROM chat.runs r WHERE r.id = $1 AND r.user_id = $2",
+        "run", userId, runId)
         .map(r -> new RunView(runId, r.getUUID("thread_id").toString(), r.getString("status"),
             r.getBoolean("degraded"), ts(r, "created_at"), ts(r, "finished_at"), r.getLong("duration_ms"),
             (JsonObject) r.getValue("stages"), r.getString("error_code"), r.getString("error_message")));

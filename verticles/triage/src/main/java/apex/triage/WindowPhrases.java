@@ -26,7 +26,6 @@ import static apex.triage.DateWords.WEEKDAY;
  * nothing else is named. Windows longer than {@link #MAX_DAYS} keep their last {@link #MAX_DAYS} days.
  */
 final class WindowPhrases {
-  static final int DEFAULT_DAYS = 30;
   static final int MAX_DAYS = 366;
 
   /** A window found in the question and the phrase as written. */
@@ -76,9 +75,9 @@ final class WindowPhrases {
 
   private WindowPhrases() {}
 
-  /** The last {@link #DEFAULT_DAYS} days, for a question that names no window. */
+  /** The last {@link Window#DEFAULT_DAYS} days, for a question that names no window. */
   static Window defaultWindow(LocalDate today) {
-    return window(days(DEFAULT_DAYS, today));
+    return Window.lastDays(Window.DEFAULT_DAYS, today);
   }
 
   /** The window named in the question, or null when it names none. */

@@ -1,6 +1,7 @@
 package apex.data.usage;
 
 import apex.contracts.ContractJson;
+import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.Window;
 import io.vertx.core.Future;
@@ -13,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The data stage's results in Redis, per (user, window, data version), for an hour. A user's data
+ * The data stage's results in Redis, per (user, window, data version), for an hour, and the
+ * coverage of a window (triage asks it on every run) tagged with the version it was counted at. A user's data
  * version is a counter every stored upload and every delete increments, so a result cached before
  * the data changed is never read again (its key names the old version) and simply expires.
  * The cache only saves work: when Redis cannot be reached, reads miss and writes are skipped, and
@@ -53,6 +55,33 @@ public final class AggregateCache {
   public Future<Void> put(String userId, DataResult result) {
     return guarded(redis.set(List.of(resultKey(userId, result.window(), result.dataVersion()),
         result.toJson().encode(), "EX", TTL_SECONDS)).<Void>mapEmpty());
+  }
+
+  /**
+   * The user's data version and the coverage cached for the window at that version (null when none
+   * was, or it was counted at another version), in one round trip; null when Redis cannot be reached.
+   */
+  public Future<VersionedCoverage> coverage(String userId, Window window) {
+    return guarded(redis.mget(List.of(versionKey(userId), coverageKey(userId, window))).map(values -> {
+      long version = values.get(0) == null ? 0L : values.get(0).toLong();
+      JsonObject cached = values.get(1) == null ? null : new JsonObject(values.get(1).toString());
+      return new VersionedCoverage(version, cached != null && cached.getLong("data_version", -1L) == version
+          ? ContractJson.fromJson(cached.getJsonObject("coverage"), Coverage.class) : null);
+    }));
+  }
+
+  /** Caches {@code coverage} as counted at {@code version}. */
+  public Future<Void> putCoverage(String userId, long version, Coverage coverage) {
+    JsonObject value = new JsonObject().put("data_version", version).put("coverage", coverage.toJson());
+    return guarded(redis.set(List.of(coverageKey(userId, coverage.window()), value.encode(), "EX", TTL_SECONDS))
+        .<Void>mapEmpty());
+  }
+
+  /** A user's data version, and the coverage cached for it (null when there is none). */
+  public record VersionedCoverage(long version, Coverage coverage) {}
+
+  static String coverageKey(String userId, Window window) {
+    return "apex:usage-coverage:" + userId + ":" + window.from() + ":" + window.to();
   }
 
   /** After an upload or delete committed: results of the old version are no longer read. */

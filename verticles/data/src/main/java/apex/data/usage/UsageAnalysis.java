@@ -1,6 +1,7 @@
 package apex.data.usage;
 
 import apex.contracts.ErrorCode;
+import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.DataResult.BatchUse;
 import apex.contracts.stage.DataResult.CacheUse;
@@ -58,6 +59,28 @@ public class UsageAnalysis {
         : cache.get(userId, window, version).compose(cached -> cached != null
             ? fromCache(cached, work)
             : compute(userId, window, work, version).compose(result -> cache.put(userId, result).map(result))));
+  }
+
+  /**
+   * How much data the user has in the window, counted once per data version (triage asks on every
+   * run, and the answer only changes with the data).
+   */
+  public Future<Coverage> coverage(String userId, Window window) {
+    return cache.coverage(userId, window).compose(cached -> cached != null && cached.coverage() != null
+        ? Future.succeededFuture(cached.coverage())
+        : spend.coverage(userId, window).compose(counted -> (cached == null ? Future.<Void>succeededFuture()
+            : cache.putCoverage(userId, cached.version(), counted)).map(counted)));
+  }
+
+  /**
+   * Works out the window's coverage and analysis now, unless they are cached for the user's data
+   * version already, so the next question about it reads them; nothing when Redis cannot be reached.
+   */
+  public Future<Void> warm(String userId, Window window) {
+    return coverage(userId, window).compose(counted -> cache.version(userId)).compose(version -> version == null
+        ? Future.succeededFuture()
+        : cache.get(userId, window, version).compose(cached -> cached != null ? Future.succeededFuture()
+            : compute(userId, window, StageWork.unseen(), version).compose(result -> cache.put(userId, result))));
   }
 
   private static Future<DataResult> fromCache(DataResult cached, StageWork work) {

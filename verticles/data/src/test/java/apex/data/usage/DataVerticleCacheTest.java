@@ -4,6 +4,7 @@ import apex.contracts.Addresses;
 import apex.contracts.ContractJson;
 import apex.contracts.run.OwnedQuery;
 import apex.contracts.run.RunRef;
+import apex.contracts.stage.Coverage;
 import apex.contracts.stage.DataResult;
 import apex.contracts.stage.Entities;
 import apex.contracts.stage.StageRequest;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -75,9 +78,13 @@ class DataVerticleCacheTest {
 
   /** The data stage for {@code user} over May, and the tools its run showed. */
   private Future<Analysed> analyse(Vertx vertx, String user) {
+    return analyse(vertx, user, MAY);
+  }
+
+  private Future<Analysed> analyse(Vertx vertx, String user, Window window) {
     String runId = StageRuns.newRunId();
-    StageRequest request = new StageRequest(new RunRef(runId, "t-" + runId, user), "Analyze my AI costs for May",
-        new TriageResult("cost_analysis", Entities.none(), MAY, TriageResult.SUFFICIENT, 1, 1.0,
+    StageRequest request = new StageRequest(new RunRef(runId, "t-" + runId, user), "Analyze my AI costs",
+        new TriageResult("cost_analysis", Entities.none(), window, TriageResult.SUFFICIENT, 1, 1.0,
             List.of("data", "optimizer", "report"), "rules"), null, null);
     return ask(vertx, Addresses.STAGE_DATA, request.toJson())
         .compose(reply -> runs.toolNames(runId)
@@ -124,5 +131,70 @@ class DataVerticleCacheTest {
           assertEquals(1.5, afterDelete.result().totals().costUsd());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void coverageIsCountedOncePerDataVersion(Vertx vertx, VertxTestContext ctx) {
+    String user = "u-coverage-" + UUID.randomUUID();
+    String key = AggregateCache.coverageKey(user, MAY);
+    upload(vertx, user, "2025-05-02T10:00:00Z,openai,gpt-5.4,chat,1000,100,0.5\n")
+        .compose(first -> coverage(vertx, user))
+        .compose(counted -> runs.redis().get(key).map(cached -> {
+          ctx.verify(() -> {
+            assertEquals(1, counted.rows());
+            assertEquals(1L, new JsonObject(cached.toString()).getLong("data_version"));
+          });
+          return cached;
+        }))
+        // What the cache holds for this version is what is answered, without counting again.
+        .compose(cached -> runs.redis().set(List.of(key, new JsonObject(cached.toString())
+            .put("coverage", new JsonObject(cached.toString()).getJsonObject("coverage").put("rows", 99)).encode())))
+        .compose(v -> coverage(vertx, user))
+        .compose(fromCache -> {
+          ctx.verify(() -> assertEquals(99, fromCache.rows()));
+          return upload(vertx, user, "2025-05-03T10:00:00Z,openai,gpt-5.4,chat,2000,200,1.5\n");
+        })
+        // A new upload moved the version on: counted again.
+        .compose(second -> coverage(vertx, user))
+        .onComplete(ctx.succeeding(afterUpload -> ctx.verify(() -> {
+          assertEquals(2, afterUpload.rows());
+          assertEquals(2, afterUpload.daysWithData());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anUploadWorksOutTheLast30DaysAheadSoTheFirstQuestionReadsThem(Vertx vertx, VertxTestContext ctx) {
+    String user = "u-warm-" + UUID.randomUUID();
+    Window last30 = Window.lastDays(Window.DEFAULT_DAYS, LocalDate.now(ZoneOffset.UTC));
+    String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1) + "T10:00:00Z";
+    upload(vertx, user, yesterday + ",openai,gpt-5.4,chat,1000,100,0.5\n")
+        .compose(uploaded -> cached(vertx, AggregateCache.resultKey(user, last30, 1), 100))
+        .compose(warmed -> analyse(vertx, user, last30))
+        .onComplete(ctx.succeeding(first -> ctx.verify(() -> {
+          assertTrue(first.result().fromCache(), "the first question read what the upload worked out");
+          assertEquals(List.of("read_cache"), first.tools());
+          assertEquals(1, first.result().totals().requests());
+          assertEquals(0.5, first.result().totals().costUsd());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Waits (up to {@code tries} × 50 ms) for {@code key} to be in Redis. */
+  private Future<Void> cached(Vertx vertx, String key, int tries) {
+    return runs.redis().exists(List.of(key)).compose(found -> {
+      if (found.toInteger() == 1) {
+        return Future.succeededFuture();
+      }
+      if (tries == 0) {
+        return Future.failedFuture("never cached: " + key);
+      }
+      return vertx.timer(50).compose(t -> cached(vertx, key, tries - 1));
+    });
+  }
+
+  private static Future<Coverage> coverage(Vertx vertx, String user) {
+    return ask(vertx, Addresses.DATA_COVERAGE, new Coverage(user, MAY, 0, 0, null, null, null).toJson())
+        .map(reply -> ContractJson.fromJson(reply, Coverage.class));
   }
 }

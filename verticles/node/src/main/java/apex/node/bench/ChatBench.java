@@ -1,8 +1,10 @@
 package apex.node.bench;
 
+import apex.contracts.stage.Window;
 import apex.data.demo.DemoUsage;
 import apex.data.demo.DemoUsageGenerator;
 import apex.data.usage.AggregateCache;
+import apex.data.usage.UsageAnalysis;
 import apex.data.usage.UsageWriter;
 import apex.node.NodeProcess;
 import apex.node.Watchdog;
@@ -12,6 +14,7 @@ import apex.runtime.pricing.PricingCatalog;
 import apex.runtime.storage.Postgres;
 import apex.runtime.storage.RedisStore;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,10 +83,14 @@ public final class ChatBench implements Callable<Integer> {
       description = "Measured echo round trips per baseline client (default 50).")
   int echoRoundTrips;
 
-  @Option(names = "--warmup-runs", defaultValue = "20",
-      description = "Runs of one more user before the measured load, so the nodes' JIT warm-up is in no figure "
-          + "(default 20).")
+  @Option(names = "--warmup-runs", defaultValue = "3",
+      description = "Runs every user makes before the measured load, back to back and not measured, so the nodes' "
+          + "JIT compilation is in no figure (default 3).")
   int warmupRuns;
+
+  @Option(names = "--cold", description = "Store the usage without working out the last 30 days ahead, as an upload "
+      + "does: each user's first run then computes its aggregates.")
+  boolean cold;
 
   @Option(names = "--max-minutes", defaultValue = "45", description = "Hard bound on the whole bench (default 45).")
   int maxMinutes;
@@ -140,8 +147,8 @@ public final class ChatBench implements Callable<Integer> {
     if (echoRoundTrips < 1 || echoRoundTrips > 10_000) {
       return "--echo-round-trips must be between 1 and 10000, got " + echoRoundTrips;
     }
-    if (warmupRuns < 1 || warmupRuns > 1_000) {
-      return "--warmup-runs must be between 1 and 1000, got " + warmupRuns;
+    if (warmupRuns < 0 || warmupRuns > 100) {
+      return "--warmup-runs must be between 0 and 100, got " + warmupRuns;
     }
     if (maxMinutes < 1 || maxMinutes > 180) {
       return "--max-minutes must be between 1 and 180, got " + maxMinutes;
@@ -186,9 +193,10 @@ public final class ChatBench implements Callable<Integer> {
   private ChatBenchReport measure() throws Exception {
     ChatBenchReport result = new ChatBenchReport(users, runsPerUser, rowsPerUser, thinkMs);
     result.loadBefore = LoadAverage.now();
+    result.cold = cold;
     DevServices services = DevServices.startEphemeral();
     started.add(services);
-    ChatLoad load = new ChatLoad(users + 1);
+    ChatLoad load = new ChatLoad(users);
     started.add(load);
     result.echo = echoBaseline(load);
     BenchAccounts accounts = null;
@@ -202,16 +210,23 @@ public final class ChatBench implements Callable<Integer> {
       if (accounts == null) {
         accounts = seed(rest, load, config, result);
       } else {
-        say("emptying the aggregate cache: every user's first run computes its aggregates again");
+        // Each layout starts from the same cache: the data versions move on, as after an upload.
         AggregateCache cache = new AggregateCache(RedisStore.api(load.vertx(), config));
         Future.all(accounts.userIds().stream().map(cache::bump).toList()).await();
+        if (cold) {
+          say("aggregate cache emptied: every user's first run computes its aggregates again");
+        } else {
+          warm(load, config, accounts.userIds());
+          say("aggregate cache emptied and the last " + Window.DEFAULT_DAYS + " days worked out again, as an upload does");
+        }
       }
-      List<String> tokens = new ArrayList<>(accounts.login(rest));
-      String warmupToken = tokens.remove(tokens.size() - 1); // the extra user
-      say("warm-up: " + warmupRuns + " runs of one more user, not measured");
-      ChatLoad.Results warm = load.chat(nodes.edgePort(), List.of(warmupToken), warmupRuns, 0);
-      if (warm.errorCount() > 0) {
-        throw new IllegalStateException("the warm-up runs failed: " + warm.errors + "; see " + work);
+      List<String> tokens = accounts.login(rest);
+      if (warmupRuns > 0) {
+        say("warm-up: " + warmupRuns + " runs of every user, not measured");
+        ChatLoad.Results warm = load.chat(nodes.edgePort(), tokens, warmupRuns, 0);
+        if (warm.errorCount() > 0) {
+          throw new IllegalStateException("the warm-up runs failed: " + warm.errors + "; see " + work);
+        }
       }
       say(users + " users × " + runsPerUser + " runs …");
       ChatBenchReport.Layout measured = result.layout(nodes.processes());
@@ -270,18 +285,36 @@ public final class ChatBench implements Callable<Integer> {
     Map<String, String> sets = new LinkedHashMap<>();
     sets.put("limits.login_ip_burst", String.valueOf(10 * (users + 1)));
     sets.put("limits.login_ip_per_minute", String.valueOf(10 * (users + 1)));
-    sets.put("runs.max_in_flight_per_node", String.valueOf(Math.max(64, users + 1)));
+    sets.put("runs.max_in_flight_per_node", String.valueOf(Math.max(64, 2 * users)));
     return sets;
   }
 
-  /** Signs the users (and the warm-up user) up and stores their usage; timed, not measured. */
+  /**
+   * What the data node does after a stored upload (DataVerticle): the default window's coverage and
+   * analysis worked out and cached for the user's data version, two users at a time.
+   */
+  private static void warm(ChatLoad load, ApexConfig config, List<String> userIds) {
+    Pool pool = Postgres.pool(load.vertx(), config);
+    try {
+      UsageAnalysis analysis = new UsageAnalysis(pool, new AggregateCache(RedisStore.api(load.vertx(), config)));
+      Window window = Window.lastDays(Window.DEFAULT_DAYS, LocalDate.now(ZoneOffset.UTC));
+      for (int from = 0; from < userIds.size(); from += WRITERS) {
+        Future.all(userIds.subList(from, Math.min(from + WRITERS, userIds.size())).stream()
+            .map(id -> analysis.warm(id, window)).toList()).await();
+      }
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /** Signs the users up and stores their usage; timed, not measured. */
   private BenchAccounts seed(RunBenchClient rest, ChatLoad load, ApexConfig config, ChatBenchReport result)
       throws Exception {
-    BenchAccounts accounts = new BenchAccounts("chat", users + 1);
+    BenchAccounts accounts = new BenchAccounts("chat", users);
     long start = System.nanoTime();
     accounts.signup(rest);
     result.signupSeconds = (System.nanoTime() - start) / 1e9;
-    say(String.format(Locale.ROOT, "%d users signed up in %.1f s", users + 1, result.signupSeconds));
+    say(String.format(Locale.ROOT, "%d users signed up in %.1f s", users, result.signupSeconds));
     LocalDate last = LocalDate.now(ZoneOffset.UTC);
     start = System.nanoTime();
     DemoUsage demo = new DemoUsageGenerator().generate(42, RunBench.WINDOW_DAYS, rowsPerUser, last,
@@ -295,6 +328,13 @@ public final class ChatBench implements Callable<Integer> {
     result.storeSeconds = (System.nanoTime() - start) / 1e9;
     say(String.format(Locale.ROOT, "%,d rows stored for each user in %.1f s", demo.records().size(),
         result.storeSeconds));
+    if (!cold) {
+      start = System.nanoTime();
+      warm(load, config, accounts.userIds());
+      result.warmSeconds = (System.nanoTime() - start) / 1e9;
+      say(String.format(Locale.ROOT, "the last %d days worked out for each user in %.1f s, as an upload does",
+          Window.DEFAULT_DAYS, result.warmSeconds));
+    }
     return accounts;
   }
 

@@ -39,6 +39,7 @@ class ChatBenchTest {
     assertTrue(count(markdown, "event delivery, `ts` → client (1 node)") >= 6 * 5, markdown);
     assertTrue(markdown.contains("6 runs completed") && markdown.contains("errors: none"), markdown);
     assertTrue(markdown.contains("a pause of 200 ms on average"), markdown);
+    assertTrue(markdown.contains("the last 30 days worked out ahead for each user"), markdown);
     assertTrue(markdown.lines().anyMatch(l -> l.matches("\\| node( \\| [0-9.]+){5} \\|") && !l.contains("| 0 |")),
         "the node's heap and RSS: " + markdown);
     assertTrue(markdown.contains("first agent_started p99 at most 3× the echo p99: "), markdown);

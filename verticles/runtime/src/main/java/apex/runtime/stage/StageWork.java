@@ -28,8 +28,13 @@ public final class StageWork {
     this.agent = agent;
   }
 
+  /** Work done for no run (a cache filled ahead of the questions): it shows nothing. */
+  public static StageWork unseen() {
+    return new StageWork(null, null, null);
+  }
+
   public Future<Void> think(String reasoning, double progress) {
-    emitter.emit(run, agent, EventType.AGENT_THINKING, new JsonObject().put("reasoning", reasoning).put("progress", progress));
+    show(EventType.AGENT_THINKING, new JsonObject().put("reasoning", reasoning).put("progress", progress));
     return Future.succeededFuture();
   }
 
@@ -37,16 +42,21 @@ public final class StageWork {
                             Function<T, JsonObject> summary) {
     String callId = tool + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000);
     long started = System.nanoTime();
-    emitter.emit(run, agent, EventType.TOOL_EXECUTING,
-        new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters));
+    show(EventType.TOOL_EXECUTING, new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters));
     return Future.<Void>succeededFuture().compose(v -> work.get())
         .map(result -> {
-          emitter.emit(run, agent, EventType.TOOL_COMPLETED, new JsonObject()
+          show(EventType.TOOL_COMPLETED, new JsonObject()
               .put("tool", tool)
               .put("tool_call_id", callId)
               .put("duration_ms", (System.nanoTime() - started) / 1_000_000)
               .put("result", summary.apply(result)));
           return result;
         });
+  }
+
+  private void show(EventType type, JsonObject fields) {
+    if (emitter != null) {
+      emitter.emit(run, agent, type, fields);
+    }
   }
 }
