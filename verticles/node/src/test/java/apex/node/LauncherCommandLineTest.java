@@ -48,4 +48,12 @@ class LauncherCommandLineTest {
     assertTrue(err.contains("pg.url: missing"), err);
     assertTrue(err.contains("auth.jwt_secret: missing"), err);
   }
+
+  @Test
+  void everyVerticleInstanceHasEventLoopsOfItsOwnWithinBounds() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(Math.max(2 * cores, 16), NodeLauncher.eventLoops(8), "the one-node layout: 8 verticles");
+    assertEquals(2 * cores, NodeLauncher.eventLoops(Math.min(1, cores)), "never fewer than Vert.x's default");
+    assertEquals(64, NodeLauncher.eventLoops(8 * 64), "--instances 64 on every verticle");
+  }
 }

@@ -30,12 +30,16 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class VertxBootstrap {
   private VertxBootstrap() {}
 
-  public static Future<Vertx> start(ApexConfig config) {
-    return create(config).compose(vertx -> NodeAgent.install(vertx, config).map(vertx));
+  /** A node's Vert.x with {@code eventLoops} event-loop threads (0: Vert.x's default, two per core). */
+  public static Future<Vertx> start(ApexConfig config, int eventLoops) {
+    return create(config, eventLoops).compose(vertx -> NodeAgent.install(vertx, config).map(vertx));
   }
 
-  private static Future<Vertx> create(ApexConfig config) {
+  private static Future<Vertx> create(ApexConfig config, int eventLoops) {
     VertxOptions options = new VertxOptions();
+    if (eventLoops > 0) {
+      options.setEventLoopPoolSize(eventLoops);
+    }
     VertxBuilder builder = Vertx.builder();
     PrometheusMeterRegistry registry = null;
     if (config.flag("metrics.enabled")) {

@@ -58,7 +58,7 @@ class BusCallsDepartureTest {
   }
 
   private static Vertx start(ApexConfig config, List<Vertx> nodes) {
-    Vertx vertx = VertxBootstrap.start(config).await();
+    Vertx vertx = VertxBootstrap.start(config, 0).await();
     nodes.add(vertx);
     return vertx;
   }
