@@ -33,8 +33,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -116,9 +114,8 @@ public class DataVerticle extends ApexVerticle {
    * question after new data reads it instead of waiting for it.
    */
   private void warm(String userId) {
-    Window window = Window.lastDays(Window.DEFAULT_DAYS, LocalDate.now(ZoneOffset.UTC));
-    analysis.warm(userId, window)
-        .onFailure(e -> LOG.warn("the analysis of {} for {} was not worked out ahead: {}", window, userId, e.getMessage()));
+    analysis.warm(userId).onFailure(e -> LOG.warn("the last {} days of {} were not worked out ahead: {}",
+        Window.DEFAULT_DAYS, userId, e.getMessage()));
   }
 
   private static String userOf(JsonObject body) {

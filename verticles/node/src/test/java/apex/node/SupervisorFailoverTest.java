@@ -120,8 +120,9 @@ class SupervisorFailoverTest {
     assertEquals(events.subList(3, events.size()).stream().map(e -> e.getLong("seq")).toList(),
         replayed.stream().map(e -> e.getLong("seq")).toList());
     // The run's trace, written once the run ended: every event, once.
-    TestDatabase.awaitValue(pgUrl, events.size() + "/" + events.size(), "SELECT count(DISTINCT e ->> 'seq') || '/' || count(*) "
-        + "FROM chat.run_traces t, json_array_elements(t.events) e WHERE t.run_id = '" + runId + "'");
+    TestDatabase.awaitValue(pgUrl, events.size() + "/" + events.size(),
+        "SELECT count(DISTINCT e ->> 'seq') || '/' || count(*) "
+            + "FROM chat.run_traces t, json_array_elements(t.events) e WHERE t.run_id = '" + runId + "'");
   }
 
   /**

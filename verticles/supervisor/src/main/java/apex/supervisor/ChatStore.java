@@ -27,6 +27,10 @@ import java.util.UUID;
 final class ChatStore {
   private static final int TITLE_LENGTH = 80;
 
+  /** The stage results of the run {@code r} as one object by stage name ({@code {}} before any). */
+  static final String STAGES_OF_RUN = "(SELECT coalesce(json_object_agg(s.stage, s.result), '{}'::json) "
+      + "FROM chat.run_stages s WHERE s.run_id = r.id)";
+
   private final Pool pool;
 
   ChatStore(Pool pool) {
@@ -221,8 +225,7 @@ final class ChatStore {
   }
 
   Future<RunView> run(String userId, String runId) {
-    return owned("SELECT r.*, (SELECT coalesce(json_object_agg(s.stage, s.result), '{}'::json) "
-            + "FROM chat.run_stages s WHERE s.run_id = r.id) AS stages FROM chat.runs r WHERE r.id = $1 AND r.user_id = $2",
+    return owned("SELECT r.*, " + STAGES_OF_RUN + " AS stages FROM chat.runs r WHERE r.id = $1 AND r.user_id = $2",
         "run", userId, runId)
         .map(r -> new RunView(runId, r.getUUID("thread_id").toString(), r.getString("status"),
             r.getBoolean("degraded"), ts(r, "created_at"), ts(r, "finished_at"), r.getLong("duration_ms"),

@@ -95,10 +95,9 @@ final class RunLeases {
             UPDATE chat.runs r SET owner = $1, lease_until = now() + $2 * interval '1 millisecond',
                    heartbeat_at = now(), adoptions = r.adoptions + 1
             FROM expired e WHERE r.id = e.id
-            RETURNING r.id, r.thread_id, r.user_id, r.status, r.pending_end, e.owner AS previous_owner,
-                      (SELECT coalesce(json_object_agg(s.stage, s.result), '{}'::json) FROM chat.run_stages s
-                       WHERE s.run_id = r.id) AS stages,
-                      r.adoptions,
+            RETURNING r.id, r.thread_id, r.user_id, r.status, r.pending_end, e.owner AS previous_owner, r.adoptions,
+            """ + ChatStore.STAGES_OF_RUN + """
+                      AS stages,
                       (extract(epoch FROM r.deadline_at - now()) * 1000)::bigint AS remaining_ms,
                       (SELECT m.text FROM chat.messages m WHERE m.run_id = r.id AND m.role = 'user'
                        ORDER BY m.id LIMIT 1) AS question""")

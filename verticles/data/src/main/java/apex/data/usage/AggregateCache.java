@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The data stage's results in Redis, per (user, window, data version), for an hour, and the
- * coverage of a window (triage asks it on every run) tagged with the version it was counted at. A user's data
- * version is a counter every stored upload and every delete increments, so a result cached before
- * the data changed is never read again (its key names the old version) and simply expires.
+ * coverage of a window (triage asks it on every run) tagged with the version it was counted at. A
+ * user's data version is a counter every stored upload and every delete increments, so a result
+ * cached before the data changed is never read again (its key names the old version) and simply
+ * expires.
  * The cache only saves work: when Redis cannot be reached, reads miss and writes are skipped, and
  * the outage is logged once (and its end once), not on every call.
  */

@@ -24,6 +24,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -66,21 +68,30 @@ public class UsageAnalysis {
    * run, and the answer only changes with the data).
    */
   public Future<Coverage> coverage(String userId, Window window) {
-    return cache.coverage(userId, window).compose(cached -> cached != null && cached.coverage() != null
-        ? Future.succeededFuture(cached.coverage())
-        : spend.coverage(userId, window).compose(counted -> (cached == null ? Future.<Void>succeededFuture()
-            : cache.putCoverage(userId, cached.version(), counted)).map(counted)));
+    return cache.coverage(userId, window).compose(cached -> counted(userId, window, cached));
   }
 
   /**
-   * Works out the window's coverage and analysis now, unless they are cached for the user's data
-   * version already, so the next question about it reads them; nothing when Redis cannot be reached.
+   * Works out the default window (the last {@link Window#DEFAULT_DAYS} days up to today, UTC: what
+   * a question that names no window asks about) now, its coverage and its analysis, unless they are
+   * cached for the user's data version already, so the next question reads them; nothing when Redis
+   * cannot be reached (there is nowhere to keep them).
    */
-  public Future<Void> warm(String userId, Window window) {
-    return coverage(userId, window).compose(counted -> cache.version(userId)).compose(version -> version == null
-        ? Future.succeededFuture()
-        : cache.get(userId, window, version).compose(cached -> cached != null ? Future.succeededFuture()
-            : compute(userId, window, StageWork.unseen(), version).compose(result -> cache.put(userId, result))));
+  public Future<Void> warm(String userId) {
+    Window window = Window.lastDays(Window.DEFAULT_DAYS, LocalDate.now(ZoneOffset.UTC));
+    return cache.coverage(userId, window).compose(cached -> cached == null ? Future.succeededFuture()
+        : counted(userId, window, cached)
+            .compose(coverage -> cache.get(userId, window, cached.version()))
+            .compose(analysed -> analysed != null ? Future.succeededFuture()
+                : compute(userId, window, StageWork.unseen(), cached.version())
+                    .compose(result -> cache.put(userId, result))));
+  }
+
+  /** The coverage {@code cached} holds, else counted now and cached for its version (not with Redis away: null). */
+  private Future<Coverage> counted(String userId, Window window, AggregateCache.VersionedCoverage cached) {
+    return cached != null && cached.coverage() != null ? Future.succeededFuture(cached.coverage())
+        : spend.coverage(userId, window).compose(counted -> (cached == null ? Future.<Void>succeededFuture()
+            : cache.putCoverage(userId, cached.version(), counted)).map(counted));
   }
 
   private static Future<DataResult> fromCache(DataResult cached, StageWork work) {

@@ -48,16 +48,17 @@ final class StageRuns {
 
   /** The {@code tool_completed} events of a run, in seq order, once all it emitted are placed. */
   Future<List<JsonObject>> completedTools(String runId) {
-    return emitter.settled(runId).compose(v -> redis.zrange(List.of(RunEventEmitter.logKey(runId), "0", "-1"))).map(entries -> {
-      List<JsonObject> tools = new ArrayList<>();
-      for (Response entry : entries) {
-        JsonObject event = new JsonObject(entry.toString());
-        if (EventType.TOOL_COMPLETED.wire().equals(event.getString("type"))) {
-          tools.add(event);
-        }
-      }
-      return tools;
-    });
+    return emitter.settled(runId).compose(v -> redis.zrange(List.of(RunEventEmitter.logKey(runId), "0", "-1")))
+        .map(entries -> {
+          List<JsonObject> tools = new ArrayList<>();
+          for (Response entry : entries) {
+            JsonObject event = new JsonObject(entry.toString());
+            if (EventType.TOOL_COMPLETED.wire().equals(event.getString("type"))) {
+              tools.add(event);
+            }
+          }
+          return tools;
+        });
   }
 
   Future<List<String>> toolNames(String runId) {

@@ -217,7 +217,8 @@ public final class ChatBench implements Callable<Integer> {
           say("aggregate cache emptied: every user's first run computes its aggregates again");
         } else {
           warm(load, config, accounts.userIds());
-          say("aggregate cache emptied and the last " + Window.DEFAULT_DAYS + " days worked out again, as an upload does");
+          say("aggregate cache emptied and the last " + Window.DEFAULT_DAYS
+              + " days worked out again, as an upload does");
         }
       }
       List<String> tokens = accounts.login(rest);
@@ -297,10 +298,9 @@ public final class ChatBench implements Callable<Integer> {
     Pool pool = Postgres.pool(load.vertx(), config);
     try {
       UsageAnalysis analysis = new UsageAnalysis(pool, new AggregateCache(RedisStore.api(load.vertx(), config)));
-      Window window = Window.lastDays(Window.DEFAULT_DAYS, LocalDate.now(ZoneOffset.UTC));
       for (int from = 0; from < userIds.size(); from += WRITERS) {
         Future.all(userIds.subList(from, Math.min(from + WRITERS, userIds.size())).stream()
-            .map(id -> analysis.warm(id, window)).toList()).await();
+            .map(analysis::warm).toList()).await();
       }
     } finally {
       pool.close().await();

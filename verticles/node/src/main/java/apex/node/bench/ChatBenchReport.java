@@ -1,5 +1,6 @@
 package apex.node.bench;
 
+import apex.contracts.stage.Window;
 import apex.node.NodeProcess;
 
 import java.time.LocalDate;
@@ -52,7 +53,7 @@ final class ChatBenchReport {
   double loadAfter;
   double signupSeconds;
   double storeSeconds;
-  /** Time to work out each user's last 30 days after storing, as an upload does; 0 with --cold. */
+  /** Time to work out each user's default window after storing, as an upload does; 0 with --cold. */
   double warmSeconds;
   boolean cold;
   int storedRowsPerUser;
@@ -84,13 +85,14 @@ final class ChatBenchReport {
     md.append(String.format(Locale.ROOT, "## Chat load, %s%n%n", LocalDate.now(ZoneOffset.UTC)));
     md.append(String.format(Locale.ROOT, "%d users × %d runs each, %s, %,d stored rows per user (%,d generated); "
             + "load average %.2f before, %.2f after.%n", users, runsPerUser,
-        thinkMs == 0 ? "back to back" : String.format(Locale.ROOT, "a pause of %,d ms on average (0.5–1.5×) between a run's end and the "
-            + "next question", thinkMs), storedRowsPerUser, rowsPerUser, loadBefore, loadAfter));
+        thinkMs == 0 ? "back to back" : String.format(Locale.ROOT, "a pause of %,d ms on average (0.5–1.5×) "
+            + "between a run's end and the next question", thinkMs), storedRowsPerUser, rowsPerUser, loadBefore,
+        loadAfter));
     md.append(String.format(Locale.ROOT, "Setup (not measured): %d sign-ups in %.1f s; usage stored for each "
         + "user in %.1f s in all; %s.%n%n", users, signupSeconds, storeSeconds, cold
         ? "`--cold`: nothing worked out ahead, each user's first run computes its aggregates"
-        : String.format(Locale.ROOT, "the last 30 days worked out ahead for each user in %.1f s, as an upload does",
-            warmSeconds)));
+        : String.format(Locale.ROOT, "the last %d days worked out ahead for each user in %.1f s, as an upload does",
+            Window.DEFAULT_DAYS, warmSeconds)));
     md.append("| ms | count | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
     row(md, "echo baseline: WebSocket round trip", echo.roundTripMs);
     for (Layout layout : layouts) {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A bound on work in progress on one node, shared by every instance of a verticle in that Vert.x
  * through its local shared data: runs ({@code runs.max_in_flight_per_node}), uploads
- * ({@code uploads.max_in_flight_per_node}). Over the bound the caller answers {@code busy} (429)
+ * ({@code usage.max_in_flight_per_node}). Over the bound the caller answers {@code busy} (429)
  * rather than queueing without end.
  */
 public final class NodeSlots {
