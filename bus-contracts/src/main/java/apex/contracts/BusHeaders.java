@@ -13,6 +13,13 @@ public final class BusHeaders {
    */
   public static final String RUN_SEQ = "apex-run-seq";
   /**
+   * On a stage request, {@code true} when the run's supervisor has not asked this stage before (a
+   * fresh run's first attempt): the stage goes straight to the work instead of first looking for a
+   * kept answer. Its answer is still claimed with SET NX, so two answers for one run cannot differ
+   * (StageResults). Without it the stage looks first.
+   */
+  public static final String FIRST_ASK = "apex-first-ask";
+  /**
    * The cluster node id of the node that emitted a run event, so the supervisor knows which node is
    * working on a stage and asks another one at once when that node leaves the cluster.
    */

@@ -7,6 +7,7 @@ import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.Validator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON Schemas under {@code schemas/}: the language-neutral contract. Validation answers the
@@ -52,6 +55,8 @@ public final class Schemas {
   private static final Schemas INSTANCE = new Schemas();
 
   private final SchemaRepository repository;
+  /** One validator per schema: making one copies every schema's lookup, validating with it keeps no state. */
+  private final Map<String, Validator> validators = new ConcurrentHashMap<>();
 
   private Schemas() {
     JsonSchemaOptions options = new JsonSchemaOptions()
@@ -82,7 +87,7 @@ public final class Schemas {
 
   /** Problems of {@code document} against schema {@code name}; empty when it is valid. */
   public List<String> problems(String name, Object document) {
-    OutputUnit result = repository.validator(BASE_URI + name).validate(document);
+    OutputUnit result = validators.computeIfAbsent(name, n -> repository.validator(BASE_URI + n)).validate(document);
     List<String> problems = new ArrayList<>();
     if (Boolean.TRUE.equals(result.getValid())) {
       return problems;

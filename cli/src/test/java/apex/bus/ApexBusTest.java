@@ -220,10 +220,21 @@ class ApexBusTest {
   }
 
   @Test
-  void traceShowsTheRunsTimeline() {
+  void traceShowsTheRunsTimeline() throws InterruptedException {
     JsonObject trace = new JsonObject(mesh.withToken(operator, "trace", runId, "--json").out());
+    // Written by the supervisor once the run ended; until then the live log answers.
+    for (int tries = 0; !"trace".equals(trace.getString("source")) && tries < 50; tries++) {
+      Thread.sleep(100);
+      trace = new JsonObject(mesh.withToken(operator, "trace", runId, "--json").out());
+    }
+    assertEquals("trace", trace.getString("source"), trace.encode());
     assertEquals("completed", trace.getJsonObject("run").getString("status"));
     assertFalse(trace.getJsonArray("events").isEmpty());
+    // The answer is stored once, with the report stage, and is back in the run_completed read from the trace.
+    JsonObject completed = trace.getJsonArray("events").getJsonObject(trace.getJsonArray("events").size() - 1);
+    assertEquals("run_completed", completed.getString("type"));
+    assertTrue(completed.getString("final_response").startsWith("#"), completed.encode());
+    assertFalse(completed.getJsonObject("report").getJsonArray("recommendations").isEmpty(), completed.encode());
     MeshUnderTest.Result timeline = mesh.withToken(operator, "trace", runId);
     assertEquals(0, timeline.exit(), timeline.err());
     for (String expected : List.of("run " + runId + "  completed", "triage", "tool classify_intent",

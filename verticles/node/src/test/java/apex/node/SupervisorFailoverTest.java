@@ -9,10 +9,12 @@ import apex.contracts.stage.Window;
 import apex.runtime.TestServices;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.events.EventLog;
+import apex.runtime.events.RunEventEmitter;
 import apex.runtime.storage.RedisStore;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -184,6 +186,46 @@ class SupervisorFailoverTest {
         "no adoption");
     assertEquals("0", TestDatabase.value(pgUrl, "SELECT adoptions FROM chat.runs WHERE id = '" + runId + "'"));
     assertEquals(owner, TestDatabase.value(pgUrl, "SELECT owner FROM chat.runs WHERE id = '" + runId + "'"));
+  }
+
+  /**
+   * A supervisor that records a run's end and dies before placing it: the run is left with its
+   * pending end under a lease nobody renews. The end is recorded without the answer (that is kept
+   * once, with the report stage); the adopter places it whole, the same answer the run gave.
+   */
+  @Test
+  void anEndRecordedButNotShownIsShownWholeByTheAdopter() throws Exception {
+    ApexClient.Socket socket = client.connectWithTicket(client.ticket(signup()));
+    socket.next();
+    socket.send(new JsonObject().put("type", "user_message").put("client_msg_id", "pending-end-1")
+        .put("text", GoldenPath.QUESTION));
+    List<JsonObject> events = socket.until("run_completed", "run_failed");
+    JsonObject completed = events.get(events.size() - 1);
+    assertEquals("run_completed", completed.getString("type"), completed.encode());
+    String runId = completed.getString("run_id");
+    long seq = completed.getLong("seq");
+    TestDatabase.awaitValue(pgUrl, "completed", "SELECT status FROM chat.runs WHERE id = '" + runId + "'");
+
+    // As if its holder died between recording the end and placing it: the log stops before it.
+    RedisAPI redis = RedisStore.api(edge.vertx(), edge.config());
+    await(redis.zremrangebyscore(RunEventEmitter.logKey(runId), String.valueOf(seq), String.valueOf(seq)));
+    await(redis.set(List.of(RunEventEmitter.seqKey(runId), String.valueOf(seq - 1))));
+    TestDatabase.value(pgUrl, "UPDATE chat.runs SET owner = 'crashed-node/0', lease_until = now(), pending_end = "
+        + "'{\"type\":\"run_completed\",\"fields\":{\"degraded\":false,\"degraded_reasons\":[]}}' "
+        + "WHERE id = '" + runId + "' RETURNING id");
+
+    EventLog log = new EventLog(redis);
+    JsonObject shown = null;
+    for (long until = System.nanoTime() + 15_000_000_000L; shown == null && System.nanoTime() < until; Thread.sleep(200)) {
+      shown = await(log.last(runId)).filter(e -> "run_completed".equals(e.getString("type"))).orElse(null);
+    }
+    assertTrue(shown != null, "the adopter placed the recorded end");
+    // A supervisor that placed events of the run before never numbers at or below them again.
+    assertTrue(shown.getLong("seq") >= seq, "the end comes after the events placed: " + shown.getLong("seq"));
+    assertEquals(completed.getString("final_response"), shown.getString("final_response"));
+    assertEquals(completed.getJsonObject("report"), shown.getJsonObject("report"));
+    assertEquals(false, shown.getBoolean("degraded"));
+    TestDatabase.awaitValue(pgUrl, "t", "SELECT pending_end IS NULL FROM chat.runs WHERE id = '" + runId + "'");
   }
 
   @Test

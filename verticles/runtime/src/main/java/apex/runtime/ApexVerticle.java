@@ -151,7 +151,7 @@ public abstract class ApexVerticle extends VerticleBase {
   protected Future<Void> serveStage(String address, Agent agent,
                                     BiFunction<StageRequest, StageWork, Future<? extends Contract>> work) {
     RunEventEmitter events = emitter();
-    StageResults answers = new StageResults(redis(), agent.wire());
+    StageResults answers = new StageResults(redis(), agent.wire(), settings.number("runs.timeout_ms"));
     ApexMetrics metrics = ApexMetrics.of(vertx);
     return serveMessages(address, message -> {
       StageRequest request = ContractJson.fromJson(message.body(), StageRequest.class);
@@ -167,7 +167,7 @@ public abstract class ApexVerticle extends VerticleBase {
       return TraceContext.logged(request.run().runId(), request.run().userId(), trace, () -> {
         log.debug("{} serving run {}", agent.wire(), request.run().runId());
         // The answer leaves once the stage's events are placed: the next stage numbers after them.
-        return answers.once(request.run().runId(),
+        return answers.once(request.run().runId(), "true".equals(message.headers().get(BusHeaders.FIRST_ASK)),
             () -> work.apply(request, new StageWork(events, request.run(), agent))
                 .compose(result -> events.settled(request.run().runId()).map(v -> result.toJson())));
       }).onComplete(done -> metrics.stageServed(agent.wire(), System.nanoTime() - started));

@@ -1,6 +1,7 @@
 package apex.supervisor;
 
 import apex.contracts.ErrorCode;
+import apex.contracts.run.EventType;
 import apex.contracts.run.RunAccepted;
 import apex.contracts.run.RunView;
 import apex.contracts.run.StartRun;
@@ -155,17 +156,45 @@ final class ChatStore {
   }
 
   /**
-   * Writes the run's trace: its events as logged, in one row. A trace already written is replaced
-   * only by a longer one (a log read again after a Redis restart may have lost events).
+   * Writes the run's trace: its events as logged, in one row, but for the answer a
+   * {@code run_completed} carries: that is the report stage's output, stored once, and put back when
+   * the trace is read ({@link #runTrace}). A trace already written is replaced only by a longer one
+   * (a log read again after a Redis restart may have lost events).
    */
   Future<Void> trace(String runId, List<JsonObject> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
+    JsonArray stored = new JsonArray(new ArrayList<>(events.size()));
+    events.forEach(event -> stored.add(isCompleted(event) ? withoutAnswer(event) : event));
     return pool.preparedQuery("INSERT INTO chat.run_traces (run_id, events) VALUES ($1, $2) ON CONFLICT (run_id) "
             + "DO UPDATE SET events = EXCLUDED.events "
             + "WHERE json_array_length(EXCLUDED.events) > json_array_length(chat.run_traces.events)")
-        .execute(Tuple.of(UUID.fromString(runId), new JsonArray(new ArrayList<>(events)))).mapEmpty();
+        .execute(Tuple.of(UUID.fromString(runId), stored)).mapEmpty();
+  }
+
+  private static boolean isCompleted(Object event) {
+    return event instanceof JsonObject json && EventType.RUN_COMPLETED.wire().equals(json.getString("type"));
+  }
+
+  private static JsonObject withoutAnswer(JsonObject completed) {
+    JsonObject kept = completed.copy();
+    kept.remove("final_response");
+    kept.remove("report");
+    return kept;
+  }
+
+  /** A stored trace's events, each {@code run_completed} with its answer back (a trace stored whole is as it was). */
+  private static JsonArray traceEvents(Row trace) {
+    JsonArray events = (JsonArray) trace.getValue("events");
+    JsonObject answer = (JsonObject) trace.getValue("answer");
+    if (answer == null) {
+      return events;
+    }
+    JsonArray whole = new JsonArray(new ArrayList<>(events.size()));
+    events.forEach(event -> whole.add(isCompleted(event) && !((JsonObject) event).containsKey("final_response")
+        ? ((JsonObject) event).copy().mergeIn(RunPipeline.completedFields(answer, new JsonObject())) : event));
+    return whole;
   }
 
   /**
@@ -178,10 +207,11 @@ final class ChatStore {
         .map(ChatStore::first)
         .compose(row -> row.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId))))
-        .compose(r -> pool.preparedQuery("SELECT events FROM chat.run_traces WHERE run_id = $1")
+        .compose(r -> pool.preparedQuery("SELECT t.events, (SELECT s.result -> 'output' FROM chat.run_stages s "
+                + "WHERE s.run_id = t.run_id AND s.stage = 'report') AS answer FROM chat.run_traces t WHERE t.run_id = $1")
             .execute(Tuple.of(id))
             .map(rows -> {
-              JsonArray events = first(rows).map(t -> (JsonArray) t.getValue("events")).orElseGet(JsonArray::new);
+              JsonArray events = first(rows).map(ChatStore::traceEvents).orElseGet(JsonArray::new);
               return new JsonObject()
                   .put("run", new JsonObject()
                       .put("run_id", runId)

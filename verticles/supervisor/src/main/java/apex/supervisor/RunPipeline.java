@@ -28,7 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -76,6 +78,11 @@ final class RunPipeline {
   /** How the run ended here, for apex_runs_total{outcome}; null while it runs or once released. */
   private volatile String outcome;
   private final List<Degradation> degraded = new ArrayList<>();
+  /**
+   * Stage answers by identity, with the JSON they arrived as (over the bus, or persisted): the next
+   * stage's request and the stage rows reuse it instead of writing the record out again.
+   */
+  private final Map<Object, JsonObject> arrivedAs = new IdentityHashMap<>();
   private volatile boolean cancelled;
   private volatile boolean released;
   /** The record of an end shown while PostgreSQL was away; null when there is none to make. */
@@ -233,7 +240,7 @@ final class RunPipeline {
     // Asked once the supervisor's events so far are placed, so the stage's own events follow them.
     return emitter.settled(run.runId())
         .compose(v -> calls.request(ANOMALY, Addresses.STAGE_ANOMALY,
-            new StageRequest(run, question, triage, data, null).toJson(), new DeliveryOptions(),
+            json(new StageRequest(run, question, triage, data, null)), new DeliveryOptions(),
             RunPipeline::anomalyResult, StageFallbacks.DATA_ANOMALIES, e -> Future.succeededFuture(own)))
         // A refusal (a 4xx answer) does not trip the breaker, but an optional stage never fails the run.
         .recover(refused -> Future.succeededFuture(new Guarded<>(own, StageFallbacks.DATA_ANOMALIES,
@@ -267,9 +274,14 @@ final class RunPipeline {
   private <T> Future<T> stage(Agent agent, int index, String address, StageRequest request,
                               Function<JsonObject, T> reader, String fallbackName,
                               Function<Throwable, Future<T>> fallback, Function<T, JsonObject> summary) {
+    Function<JsonObject, T> read = json -> {
+      T value = reader.apply(json);
+      arrivedAs.put(value, json);
+      return value;
+    };
     JsonObject kept = done.getJsonObject(agent.wire());
     if (kept != null) {
-      return Future.succeededFuture(reader.apply(kept.getJsonObject("output")));
+      return Future.succeededFuture(read.apply(kept.getJsonObject("output")));
     }
     if (cancelled) {
       return Future.failedFuture(new RunCancelled());
@@ -277,18 +289,24 @@ final class RunPipeline {
     long started = System.nanoTime();
     // Each call starts only once the supervisor's events so far are placed, so the stage's own
     // events follow them, and it carries the run's last seq so the stage numbers after it while
-    // Redis is away.
-    Supplier<Future<Guarded<T>>> call = () -> emitter.settled(run.runId())
-        .compose(v -> calls.request(agent.wire(), address, request.toJson(),
-            new DeliveryOptions().addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId())))
-                .addHeader(BusHeaders.TRACEPARENT, trace.child().header()),
-            reader, fallbackName, fallback));
+    // Redis is away. Only a fresh run's first call is a first ask: an adopted run's stage may have
+    // answered the supervisor that died.
+    boolean[] askedBefore = {adoptedFrom != null};
+    Supplier<Future<Guarded<T>>> call = () -> {
+      DeliveryOptions headers = new DeliveryOptions()
+          .addHeader(BusHeaders.FIRST_ASK, String.valueOf(!askedBefore[0]))
+          .addHeader(BusHeaders.TRACEPARENT, trace.child().header());
+      askedBefore[0] = true;
+      return emitter.settled(run.runId()).compose(v -> calls.request(agent.wire(), address, json(request),
+          headers.addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId()))),
+          read, fallbackName, fallback));
+    };
     return emit(agent, EventType.AGENT_STARTED, new JsonObject().put("stage_index", index))
         .compose(v -> askSurvivingInstance(agent, call))
         .compose(guarded -> {
           JsonObject outcome = outcome(agent.wire(), guarded).put("duration_ms", (System.nanoTime() - started) / 1_000_000);
           JsonObject completed = outcome.copy().put("result", summary.apply(guarded.value()));
-          return persist(agent.wire(), outcome.copy().put("output", ContractJson.toJson(guarded.value())))
+          return persist(agent.wire(), outcome.copy().put("output", json(guarded.value())))
               .compose(v -> emit(agent, EventType.AGENT_COMPLETED, completed))
               .map(guarded.value());
         });
@@ -376,6 +394,28 @@ final class RunPipeline {
     return outcome;
   }
 
+  /** A stage answer's JSON: as it arrived, else written out from the record (a fallback's, or one changed since). */
+  private JsonObject json(Object answer) {
+    JsonObject arrived = arrivedAs.get(answer);
+    return arrived != null ? arrived : ContractJson.toJson(answer);
+  }
+
+  /** A stage request's JSON, the earlier answers in it as they arrived. */
+  private JsonObject json(StageRequest request) {
+    JsonObject json = new StageRequest(request.run(), request.question(), null, null, null, request.degradedNotes())
+        .toJson();
+    if (request.triage() != null) {
+      json.put("triage", json(request.triage()));
+    }
+    if (request.data() != null) {
+      json.put("data", json(request.data()));
+    }
+    if (request.optimizer() != null) {
+      json.put("optimizer", json(request.optimizer()));
+    }
+    return json;
+  }
+
   private Future<Void> skip(Agent agent, int index) {
     if (done.containsKey(agent.wire())) {
       return Future.succeededFuture();
@@ -408,16 +448,15 @@ final class RunPipeline {
     }
     boolean isDegraded = !degraded.isEmpty();
     long duration = (System.nanoTime() - startedNanos) / 1_000_000;
-    JsonObject end = new JsonObject()
-        .put("final_response", report.markdown())
-        .put("report", report.report().toJson())
+    JsonObject reached = new JsonObject()
         .put("degraded", isDegraded)
         .put("degraded_reasons", degraded.stream().map(Degradation::toJson).toList());
+    JsonObject end = completedFields(json(report), reached);
     return emit(Agent.SUPERVISOR, EventType.AGENT_COMPLETED, new JsonObject()
             .put("status", isDegraded ? "degraded" : "ok").put("duration_ms", duration)
             .put("result", new JsonObject().put("stages", 4).put("degraded_notes", notes())))
         .compose(v -> store.complete(run.runId(), owner, run.threadId(), run.userId(), report.markdown(), isDegraded,
-            pendingEnd(EventType.RUN_COMPLETED, end)))
+            pendingEnd(EventType.RUN_COMPLETED, reached)))
         .compose(held -> held ? show(EventType.RUN_COMPLETED, end) : Future.failedFuture(releasedNow()))
         .onSuccess(v -> outcome = isDegraded ? "degraded" : "completed");
   }
@@ -472,6 +511,27 @@ final class RunPipeline {
 
   static JsonObject pendingEnd(EventType type, JsonObject fields) {
     return new JsonObject().put("type", type.wire()).put("fields", fields);
+  }
+
+  /**
+   * A {@code run_completed}'s fields: the answer as the report stage's persisted output holds it
+   * ({@code markdown}, {@code report}), then how it was reached ({@code degraded}, its reasons). The
+   * answer is stored once, with the report stage: a recorded end and a trace keep only the rest.
+   */
+  static JsonObject completedFields(JsonObject answer, JsonObject reached) {
+    return new JsonObject().put("final_response", answer.getString("markdown"))
+        .put("report", answer.getJsonObject("report")).mergeIn(reached);
+  }
+
+  /**
+   * The fields of a recorded end, whole again: a {@code run_completed} gets its answer back from the
+   * run's persisted report stage. One recorded whole (before the answer was kept apart) is as it was.
+   */
+  static JsonObject recordedFields(JsonObject pendingEnd, JsonObject stages) {
+    JsonObject fields = pendingEnd.getJsonObject("fields");
+    boolean completed = EventType.RUN_COMPLETED.wire().equals(pendingEnd.getString("type"));
+    return !completed || fields.containsKey("final_response") ? fields
+        : completedFields(stages.getJsonObject(Agent.REPORT.wire()).getJsonObject("output"), fields);
   }
 
   /** Places the run's last event, then clears it from the row (a failure there only repeats the check later). */
