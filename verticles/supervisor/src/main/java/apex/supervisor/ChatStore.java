@@ -161,27 +161,28 @@ final class ChatStore {
    * the trace is read ({@link #runTrace}). A trace already written is replaced only by a longer one
    * (a log read again after a Redis restart may have lost events).
    */
-  Future<Void> trace(String runId, List<JsonObject> events) {
+  Future<Void> trace(String runId, List<String> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    JsonArray stored = new JsonArray(new ArrayList<>(events.size()));
-    events.forEach(event -> stored.add(isCompleted(event) ? withoutAnswer(event) : event));
-    return pool.preparedQuery("INSERT INTO chat.run_traces (run_id, events) VALUES ($1, $2) ON CONFLICT (run_id) "
-            + "DO UPDATE SET events = EXCLUDED.events "
+    // The events are stored as logged, not decoded; only the last can be the run's end.
+    int last = events.size() - 1;
+    JsonObject end = new JsonObject(events.get(last));
+    if (isCompleted(end)) {
+      end.remove("final_response");
+      end.remove("report");
+    }
+    StringBuilder stored = new StringBuilder("[");
+    events.subList(0, last).forEach(event -> stored.append(event).append(','));
+    stored.append(end.encode()).append(']');
+    return pool.preparedQuery("INSERT INTO chat.run_traces (run_id, events) VALUES ($1, $2::text::json) "
+            + "ON CONFLICT (run_id) DO UPDATE SET events = EXCLUDED.events "
             + "WHERE json_array_length(EXCLUDED.events) > json_array_length(chat.run_traces.events)")
-        .execute(Tuple.of(UUID.fromString(runId), stored)).mapEmpty();
+        .execute(Tuple.of(UUID.fromString(runId), stored.toString())).mapEmpty();
   }
 
   private static boolean isCompleted(Object event) {
     return event instanceof JsonObject json && EventType.RUN_COMPLETED.wire().equals(json.getString("type"));
-  }
-
-  private static JsonObject withoutAnswer(JsonObject completed) {
-    JsonObject kept = completed.copy();
-    kept.remove("final_response");
-    kept.remove("report");
-    return kept;
   }
 
   /** A stored trace's events, each {@code run_completed} with its answer back (a trace stored whole is as it was). */

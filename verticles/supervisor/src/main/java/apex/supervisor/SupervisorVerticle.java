@@ -235,7 +235,7 @@ public class SupervisorVerticle extends ApexVerticle {
 
   private void writeTrace(String runId) {
     emitter.settled(runId)
-        .compose(v -> eventLog.range(runId, 1, 0))
+        .compose(v -> eventLog.texts(runId))
         .compose(events -> store.trace(runId, events))
         .onFailure(e -> LOG.warn("run {}: trace not written: {}", runId, e.getMessage()));
   }
