@@ -66,6 +66,21 @@ final class Markdown {
   }
 
   private static String oneLine(String value) {
-    return value == null ? "" : LINE_BREAK.matcher(value).replaceAll(" ").strip();
+    if (value == null) {
+      return "";
+    }
+    // Most cells are one line already: the pattern runs only on those that break.
+    return hasLineBreak(value) ? LINE_BREAK.matcher(value).replaceAll(" ").strip() : value.strip();
+  }
+
+  /** Whether {@code value} holds any character {@code \R} matches. */
+  private static boolean hasLineBreak(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c >= '\n' && c <= '\r') || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        return true;
+      }
+    }
+    return false;
   }
 }

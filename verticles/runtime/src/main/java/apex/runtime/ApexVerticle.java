@@ -56,7 +56,7 @@ public abstract class ApexVerticle extends VerticleBase {
   private RedisAPI redis;
   private RunEventEmitter emitter;
   private final List<Supplier<Future<?>>> closers = new ArrayList<>();
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   private final String serviceName;
   private final String serviceAddress;
@@ -154,7 +154,9 @@ public abstract class ApexVerticle extends VerticleBase {
     StageResults answers = new StageResults(redis(), agent.wire(), settings.number("runs.timeout_ms"));
     ApexMetrics metrics = ApexMetrics.of(vertx);
     return serveMessages(address, message -> {
-      StageRequest request = ContractJson.fromJson(message.body(), StageRequest.class);
+      // From the supervisor the record itself (ContractCodec); from elsewhere (apex-bus) its JSON.
+      StageRequest request = message.body() instanceof StageRequest record ? record
+          : ContractJson.fromJson((JsonObject) message.body(), StageRequest.class);
       if (request.run() == null) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request names no run"));
       }
@@ -180,17 +182,17 @@ public abstract class ApexVerticle extends VerticleBase {
    * answered {@code internal}. Completes when the consumer is registered cluster-wide.
    */
   protected Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return serveMessages(address, message -> handler.apply(message.body()));
+    return this.<JsonObject>serveMessages(address, message -> handler.apply(message.body()));
   }
 
-  /** As {@link #serve}, for a handler that reads the message's headers too. */
-  private Future<Void> serveMessages(String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, message -> handle(message, handler));
+  /** As {@link #serve}, for a handler that reads the message's headers too, or a body that is a record. */
+  private <B> Future<Void> serveMessages(String address, Function<Message<B>, Future<JsonObject>> handler) {
+    MessageConsumer<B> consumer = vertx.eventBus().consumer(address, message -> handle(message, handler));
     consumers.add(consumer);
     return consumer.completion();
   }
 
-  private void handle(Message<JsonObject> message, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+  private <B> void handle(Message<B> message, Function<Message<B>, Future<JsonObject>> handler) {
     Future<JsonObject> answer;
     try {
       answer = handler.apply(message);

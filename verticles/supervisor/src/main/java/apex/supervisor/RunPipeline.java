@@ -297,7 +297,8 @@ final class RunPipeline {
           .addHeader(BusHeaders.FIRST_ASK, String.valueOf(!askedBefore[0]))
           .addHeader(BusHeaders.TRACEPARENT, trace.child().header());
       askedBefore[0] = true;
-      return emitter.settled(run.runId()).compose(v -> calls.request(agent.wire(), address, json(request),
+      // The request goes as the record (ContractCodec): within the JVM nothing is written out.
+      return emitter.settled(run.runId()).compose(v -> calls.request(agent.wire(), address, request,
           headers.addHeader(BusHeaders.RUN_SEQ, String.valueOf(emitter.lastSeq(run.runId()))),
           read, fallbackName, fallback));
     };

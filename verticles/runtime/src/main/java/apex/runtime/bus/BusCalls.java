@@ -71,7 +71,7 @@ public final class BusCalls {
    * The request behind its breaker. With {@code askAgain} and a dependency that allows retries, an
    * attempt that may have been lost with a departing node is asked again (see {@link #untilDeparture}).
    */
-  private Future<JsonObject> guarded(String dependency, String address, JsonObject body, DeliveryOptions options,
+  private Future<JsonObject> guarded(String dependency, String address, Object body, DeliveryOptions options,
                                      boolean askAgain) {
     boolean retries = askAgain && settings(dependency).getInteger("max_retries") > 0;
     DeliveryOptions delivery = new DeliveryOptions(options).setSendTimeout(settings(dependency).getLong("timeout_ms"));
@@ -142,9 +142,10 @@ public final class BusCalls {
    * A request with a named fallback: when the dependency is down, slow or its circuit is open, the
    * fallback answers and the result says so. A business failure is not hidden behind the fallback.
    * Departures do not cut it short: its caller (the supervisor asking a stage) knows from the
-   * stage's events which node works on it and asks again itself when that node leaves.
+   * stage's events which node works on it and asks again itself when that node leaves. The body is
+   * a {@code JsonObject} or a record sent as itself ({@code ContractCodec}).
    */
-  public <T> Future<Guarded<T>> request(String dependency, String address, JsonObject body, DeliveryOptions options,
+  public <T> Future<Guarded<T>> request(String dependency, String address, Object body, DeliveryOptions options,
                                         Function<JsonObject, T> reader, String fallbackName,
                                         Function<Throwable, Future<T>> fallback) {
     return guarded(dependency, address, body, options, false)

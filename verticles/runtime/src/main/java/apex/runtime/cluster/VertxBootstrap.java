@@ -5,6 +5,7 @@ import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.node.NodeAgent;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import apex.contracts.ContractCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -70,6 +71,7 @@ public final class VertxBootstrap {
   }
 
   private static Vertx bind(Vertx vertx, PrometheusMeterRegistry registry) {
+    ContractCodec.register(vertx.eventBus());
     ClusterNodes.watchDepartures(vertx);
     if (registry != null) {
       ApexMetrics.bind(vertx, registry);

@@ -1,6 +1,7 @@
 package apex.runtime.tap;
 
 import apex.contracts.Addresses;
+import apex.contracts.Contract;
 import apex.contracts.tap.AddressPattern;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -180,6 +181,9 @@ public final class BusTap {
   private static Object body(Object body) {
     if (body instanceof JsonObject || body instanceof JsonArray) {
       return Redaction.redact(body);
+    }
+    if (body instanceof Contract contract) {
+      return Redaction.redact(contract.toJson());
     }
     if (body instanceof ReplyException failure) {
       return new JsonObject().put("failure_code", failure.failureCode()).put("failure_type", failure.failureType().name())
