@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +29,14 @@ public final class NodeProcess implements AutoCloseable {
 
   private final String name;
   private final Path log;
+  /** The log's length when this process started. */
+  private final long logStart;
   private final Process process;
 
-  private NodeProcess(String name, Path log, Process process) {
+  private NodeProcess(String name, Path log, long logStart, Process process) {
     this.name = name;
     this.log = log;
+    this.logStart = logStart;
     this.process = process;
   }
 
@@ -52,15 +56,16 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code command}, its output appended to {@code log}. */
   public static NodeProcess start(String name, List<String> command, Path log) throws IOException {
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    return new NodeProcess(name, log, process);
+    return new NodeProcess(name, log, logStart, process);
   }
 
   /** Waits until the log holds {@code line} and, when {@code readyUrl} is given, it answers 200. */
   public void awaitUp(String line, URI readyUrl, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(Files.readString(log).contains(line) && (readyUrl == null || answers200(readyUrl)))) {
+    while (!(written().contains(line) && (readyUrl == null || answers200(readyUrl)))) {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; the end of "
             + log + ":\n" + tail(10));
@@ -70,6 +75,16 @@ public final class NodeProcess implements AutoCloseable {
       }
       Thread.sleep(200);
     }
+  }
+
+  /**
+   * What this process wrote to its log: a log kept from an earlier run in the same directory
+   * (appended to) already holds that run's up line.
+   */
+  private String written() throws IOException {
+    byte[] all = Files.readAllBytes(log);
+    return new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart),
+        StandardCharsets.UTF_8);
   }
 
   /** The last {@code lines} lines of the log. */
