@@ -30,6 +30,7 @@ import java.util.UUID;
 
 import static apex.node.ApexClient.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -246,6 +247,13 @@ class SupervisorFailoverTest {
     assertEquals(answered, askedAgain);
     assertTrue(shown >= 16, "the first answer was worked out, tool by tool: " + shown + " events");
     assertEquals(shown, await(log.range(runId, 1, 0)).size(), "the second answer did no work and showed none");
+  }
+
+  @Test
+  void aStageRequestThatIsNotAJsonObjectIsRefusedByName() {
+    Throwable refused = assertThrows(Throwable.class, () -> await(edge.vertx().eventBus()
+        .request(Addresses.STAGE_DATA, "not a request", new DeliveryOptions().setSendTimeout(10_000))));
+    assertTrue(refused.getMessage().contains("data: the request is not a JSON object"), refused.toString());
   }
 
   private static JsonObject ask(StageRequest request) {

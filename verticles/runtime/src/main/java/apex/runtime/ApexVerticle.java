@@ -155,6 +155,9 @@ public abstract class ApexVerticle extends VerticleBase {
     ApexMetrics metrics = ApexMetrics.of(vertx);
     return serveMessages(address, message -> {
       // From the supervisor the record itself (ContractCodec); from elsewhere (apex-bus) its JSON.
+      if (!(message.body() instanceof StageRequest || message.body() instanceof JsonObject)) {
+        return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request is not a JSON object"));
+      }
       StageRequest request = message.body() instanceof StageRequest record ? record
           : ContractJson.fromJson((JsonObject) message.body(), StageRequest.class);
       if (request.run() == null) {

@@ -79,8 +79,9 @@ final class RunPipeline {
   private volatile String outcome;
   private final List<Degradation> degraded = new ArrayList<>();
   /**
-   * Stage answers by identity, with the JSON they arrived as (over the bus, or persisted): the next
-   * stage's request and the stage rows reuse it instead of writing the record out again.
+   * Stage answers by identity, with the JSON they arrived as (over the bus, or persisted): the stage
+   * rows, the run's end and the anomaly stage's request (JSON, it is outside the JVM) reuse it
+   * instead of writing the record out again.
    */
   private final Map<Object, JsonObject> arrivedAs = new IdentityHashMap<>();
   private volatile boolean cancelled;
@@ -401,7 +402,7 @@ final class RunPipeline {
     return arrived != null ? arrived : ContractJson.toJson(answer);
   }
 
-  /** A stage request's JSON, the earlier answers in it as they arrived. */
+  /** A stage request's JSON (for the anomaly stage), the earlier answers in it as they arrived. */
   private JsonObject json(StageRequest request) {
     JsonObject json = new StageRequest(request.run(), request.question(), null, null, null, request.degradedNotes())
         .toJson();

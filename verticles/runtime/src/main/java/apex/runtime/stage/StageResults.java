@@ -16,9 +16,9 @@ import java.util.function.Supplier;
  * asks again the stage whose answer went to the supervisor that died. The first answer is kept in
  * Redis per (run, stage) for twice the run timeout (past it no run asks again), claimed with SET NX
  * so that two instances working on the same request at once still answer alike; a request already
- * in progress here is joined, not repeated. A first ask (header {@code apex-first-ask}) has nothing
- * kept to look for and goes straight to the work. Without Redis the stage just does the work
- * (logged once per outage).
+ * in progress here is joined, not repeated. A first ask (header {@code apex-first-ask}) goes
+ * straight to the work: only a retry of it could have left an answer, and SET NX settles that.
+ * Without Redis the stage just does the work (logged once per outage).
  */
 public final class StageResults {
   private static final Logger LOG = LoggerFactory.getLogger(StageResults.class);
@@ -41,7 +41,7 @@ public final class StageResults {
 
   /**
    * The answer kept for the run, else the work's answer, kept for the next time; on a
-   * {@code firstAsk} nothing can be kept yet and the work starts at once.
+   * {@code firstAsk} the work starts at once (its answer is still claimed, see {@link #keep}).
    */
   public Future<JsonObject> once(String runId, boolean firstAsk, Supplier<Future<JsonObject>> work) {
     Future<JsonObject> running = inProgress.get(runId);
