@@ -217,7 +217,8 @@ class SupervisorFailoverTest {
 
     EventLog log = new EventLog(redis);
     JsonObject shown = null;
-    for (long until = System.nanoTime() + 15_000_000_000L; shown == null && System.nanoTime() < until; Thread.sleep(200)) {
+    long until = System.nanoTime() + 15_000_000_000L;
+    for (; shown == null && System.nanoTime() < until; Thread.sleep(200)) {
       shown = await(log.last(runId)).filter(e -> "run_completed".equals(e.getString("type"))).orElse(null);
     }
     assertTrue(shown != null, "the adopter placed the recorded end");

@@ -155,11 +155,14 @@ public abstract class ApexVerticle extends VerticleBase {
     ApexMetrics metrics = ApexMetrics.of(vertx);
     return serveMessages(address, message -> {
       // From the supervisor the record itself (ContractCodec); from elsewhere (apex-bus) its JSON.
-      if (!(message.body() instanceof StageRequest || message.body() instanceof JsonObject)) {
+      StageRequest request;
+      if (message.body() instanceof StageRequest record) {
+        request = record;
+      } else if (message.body() instanceof JsonObject json) {
+        request = ContractJson.fromJson(json, StageRequest.class);
+      } else {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request is not a JSON object"));
       }
-      StageRequest request = message.body() instanceof StageRequest record ? record
-          : ContractJson.fromJson((JsonObject) message.body(), StageRequest.class);
       if (request.run() == null) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.failure(agent.wire() + ": the request names no run"));
       }

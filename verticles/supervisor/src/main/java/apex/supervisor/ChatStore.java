@@ -168,13 +168,14 @@ final class ChatStore {
     // The events are stored as logged, not decoded; only the last can be the run's end.
     int last = events.size() - 1;
     JsonObject end = new JsonObject(events.get(last));
-    if (isCompleted(end)) {
+    boolean completed = isCompleted(end);
+    if (completed) {
       end.remove("final_response");
       end.remove("report");
     }
     StringBuilder stored = new StringBuilder("[");
     events.subList(0, last).forEach(event -> stored.append(event).append(','));
-    stored.append(end.encode()).append(']');
+    stored.append(completed ? end.encode() : events.get(last)).append(']');
     return pool.preparedQuery("INSERT INTO chat.run_traces (run_id, events) VALUES ($1, $2::text::json) "
             + "ON CONFLICT (run_id) DO UPDATE SET events = EXCLUDED.events "
             + "WHERE json_array_length(EXCLUDED.events) > json_array_length(chat.run_traces.events)")
@@ -193,8 +194,7 @@ final class ChatStore {
       return events;
     }
     JsonArray whole = new JsonArray(new ArrayList<>(events.size()));
-    events.forEach(event -> whole.add(isCompleted(event) && !((JsonObject) event).containsKey("final_response")
-        ? ((JsonObject) event).copy().mergeIn(RunPipeline.completedFields(answer, new JsonObject())) : event));
+    events.forEach(event -> whole.add(isCompleted(event) ? RunPipeline.withAnswer((JsonObject) event, answer) : event));
     return whole;
   }
 
@@ -209,7 +209,8 @@ final class ChatStore {
         .compose(row -> row.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.failure("run not found: " + runId))))
         .compose(r -> pool.preparedQuery("SELECT t.events, (SELECT s.result -> 'output' FROM chat.run_stages s "
-                + "WHERE s.run_id = t.run_id AND s.stage = 'report') AS answer FROM chat.run_traces t WHERE t.run_id = $1")
+                + "WHERE s.run_id = t.run_id AND s.stage = 'report') AS answer "
+                + "FROM chat.run_traces t WHERE t.run_id = $1")
             .execute(Tuple.of(id))
             .map(rows -> {
               JsonArray events = first(rows).map(ChatStore::traceEvents).orElseGet(JsonArray::new);

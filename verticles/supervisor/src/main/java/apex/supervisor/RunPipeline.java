@@ -526,14 +526,19 @@ final class RunPipeline {
   }
 
   /**
-   * The fields of a recorded end, whole again: a {@code run_completed} gets its answer back from the
-   * run's persisted report stage. One recorded whole (before the answer was kept apart) is as it was.
+   * A stored {@code run_completed} (its fields, or the whole event of a trace) with its answer, the
+   * report stage's persisted output, put back; one stored whole (before the answer was kept apart)
+   * is as it was.
    */
+  static JsonObject withAnswer(JsonObject completed, JsonObject answer) {
+    return completed.containsKey("final_response") ? completed : completedFields(answer, completed);
+  }
+
+  /** The fields of a recorded end, whole again: a {@code run_completed} gets its answer back ({@link #withAnswer}). */
   static JsonObject recordedFields(JsonObject pendingEnd, JsonObject stages) {
     JsonObject fields = pendingEnd.getJsonObject("fields");
-    boolean completed = EventType.RUN_COMPLETED.wire().equals(pendingEnd.getString("type"));
-    return !completed || fields.containsKey("final_response") ? fields
-        : completedFields(stages.getJsonObject(Agent.REPORT.wire()).getJsonObject("output"), fields);
+    return !EventType.RUN_COMPLETED.wire().equals(pendingEnd.getString("type")) ? fields
+        : withAnswer(fields, stages.getJsonObject(Agent.REPORT.wire()).getJsonObject("output"));
   }
 
   /** Places the run's last event, then clears it from the row (a failure there only repeats the check later). */

@@ -344,7 +344,8 @@ public class SupervisorVerticle extends ApexVerticle {
     lastEvent(runId)
         .compose(last -> last.filter(SupervisorVerticle::isEnd).isPresent() ? Future.succeededFuture()
             : emitter.emit(run.run(), Agent.SUPERVISOR, EventType.ofWire(pending.getString("type")),
-                RunPipeline.recordedFields(pending, run.stages())).onSuccess(e -> LOG.info("run {}: its recorded end shown after {} "
+                RunPipeline.recordedFields(pending, run.stages()))
+                .onSuccess(e -> LOG.info("run {}: its recorded end shown after {} "
                     + "stopped", runId, run.previousOwner())))
         .compose(v -> store.shown(runId))
         .onFailure(e -> LOG.warn("run {}: recorded end not shown yet, tried again once the lease runs out: {}", runId,

@@ -102,7 +102,8 @@ final class ChatBenchReport {
       row(md, "user_message → first agent_started" + on, r.firstAgentMs);
       row(md, "event delivery, `ts` → client" + on, r.deliveryMs);
       row(md, "run completion, all runs" + on, r.completedMs());
-      row(md, "run completion, each user's first completed" + (cold ? " (aggregates computed)" : "") + on, r.firstRunMs);
+      row(md, "run completion, each user's first completed" + (cold ? " (aggregates computed)" : "") + on,
+          r.firstRunMs);
       row(md, "run completion, later runs" + on, r.laterRunMs);
     }
     md.append('\n');

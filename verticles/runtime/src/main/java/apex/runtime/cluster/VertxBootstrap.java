@@ -1,11 +1,11 @@
 package apex.runtime.cluster;
 
+import apex.contracts.ContractCodec;
 import apex.runtime.config.ApexConfig;
 import apex.runtime.metrics.ApexMetrics;
 import apex.runtime.node.NodeAgent;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import apex.contracts.ContractCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;

@@ -42,7 +42,8 @@ public final class StageWork {
                             Function<T, JsonObject> summary) {
     String callId = tool + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000);
     long started = System.nanoTime();
-    show(EventType.TOOL_EXECUTING, new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters));
+    show(EventType.TOOL_EXECUTING,
+        new JsonObject().put("tool", tool).put("tool_call_id", callId).put("parameters", parameters));
     return Future.<Void>succeededFuture().compose(v -> work.get())
         .map(result -> {
           show(EventType.TOOL_COMPLETED, new JsonObject()
